@@ -1,0 +1,307 @@
+//! Finds every `CREATE`/`ALTER` word, drives a [`Run`] for each, and writes the masked text.
+//!
+//! The engine is fed windows of one input (all of it at once for the library, blocks for the
+//! filter) and writes to a [`Sink`] everything it can decide: text, masks, secrets and
+//! warnings, in input order. Runs advance together, the one furthest behind first; two runs
+//! that reach the same position in the same state are merged, so however occurrences overlap
+//! each byte is lexed by a bounded number of runs and time stays linear.
+//!
+//! Invariant: the sink receives the same calls whatever the windows are, as long as every
+//! window starts at or before [`Engine::advance`]'s returned position and ends after it.
+
+use regex::bytes::Regex;
+
+use crate::lexer;
+use crate::scan::{Found, Policy, Run, Step};
+use crate::secret::{Secret, Warning};
+
+/// Bytes held back at a window's end so a keyword is never cut.
+const KEYWORD_TAIL: u64 = 8;
+
+/// Where the engine's results go.
+pub(crate) trait Sink {
+    /// Input bytes that pass through unchanged.
+    fn text(&mut self, bytes: &[u8]);
+    /// The mask literal, in place of a secret's span.
+    fn mask(&mut self, start: u64);
+    /// A secret whose mask was written; called once its end is known.
+    fn secret(&mut self, secret: Secret);
+    /// A near miss.
+    fn warning(&mut self, warning: Warning);
+}
+
+/// The case-insensitive search for the words that can start a connection statement.
+pub(crate) fn finder() -> Regex {
+    Regex::new("(?i-u)create|alter").expect("a valid pattern")
+}
+
+/// One input's state between windows.
+pub(crate) struct Engine {
+    runs: Vec<Run>,
+    blocked: Vec<bool>,
+    found: Found,
+    /// Where the next keyword search starts.
+    search_from: u64,
+    /// An occurrence found but not started yet: `(start, line)`.
+    next: Option<(u64, u64)>,
+    /// Newlines are counted up to here.
+    line_at: u64,
+    line: u64,
+    /// Bytes before this are written.
+    out: u64,
+    /// A mask written whose end is still growing: `(run start, span start, written at)`.
+    open: Option<(u64, u64, u64)>,
+    last_mask_end: u64,
+    /// Start of the last warning written: two runs may warn about the same key.
+    last_warning: Option<u64>,
+    collect: bool,
+}
+
+impl Engine {
+    /// An engine for an input that starts at absolute offset `base` on line `line`.
+    pub(crate) fn new(base: u64, line: u64, collect: bool) -> Engine {
+        Engine {
+            runs: Vec::new(),
+            blocked: Vec::new(),
+            found: Found::default(),
+            search_from: base,
+            next: None,
+            line_at: base,
+            line,
+            out: base,
+            open: None,
+            last_mask_end: base,
+            last_warning: None,
+            collect,
+        }
+    }
+
+    /// Starts a new input at `base` on `line`, keeping the allocations.
+    pub(crate) fn reset(&mut self, base: u64, line: u64) {
+        self.runs.clear();
+        self.found.secrets.clear();
+        self.found.warnings.clear();
+        self.search_from = base;
+        self.next = None;
+        self.line_at = base;
+        self.line = line;
+        self.out = base;
+        self.open = None;
+        self.last_mask_end = base;
+        self.last_warning = None;
+    }
+
+    /// The line number at the position newlines are counted to, and that position.
+    pub(crate) fn line_cursor(&self) -> (u64, u64) {
+        (self.line_at, self.line)
+    }
+
+    /// Processes `win`, which holds the input from absolute offset `base`; `eof` says it runs to
+    /// the end. Returns the first position the next window must still hold.
+    pub(crate) fn advance(
+        &mut self,
+        win: &[u8],
+        base: u64,
+        eof: bool,
+        policy: &Policy,
+        finder: &Regex,
+        sink: &mut dyn Sink,
+    ) -> u64 {
+        let end = base + win.len() as u64;
+        let scan_to = if eof { end } else { end.saturating_sub(KEYWORD_TAIL).max(self.search_from) };
+        self.blocked.clear();
+        self.blocked.resize(self.runs.len(), false);
+        loop {
+            if self.next.is_none() {
+                self.next = self.find_next(win, base, scan_to, finder);
+            }
+            let behind = (0..self.runs.len())
+                .filter(|&i| !self.blocked[i])
+                .min_by_key(|&i| (self.runs[i].pos(), self.runs[i].start));
+            match (behind, self.next) {
+                (b, Some((start, line)))
+                    if b.is_none_or(|i| self.runs[i].pos() >= start) =>
+                {
+                    self.next = None;
+                    self.runs.push(Run::new(start, line, self.collect));
+                    self.blocked.push(false);
+                }
+                (Some(i), next) => {
+                    let limit = next.map_or(scan_to, |(start, _)| start);
+                    match self.runs[i].step(win, base, eof, limit, policy, &mut self.found) {
+                        Step::Progress => self.merge(i),
+                        Step::NeedMore => self.blocked[i] = true,
+                        Step::Done => {}
+                    }
+                    if self.runs[i].is_done() {
+                        self.runs.swap_remove(i);
+                        self.blocked.swap_remove(i);
+                    }
+                }
+                (None, _) => break,
+            }
+        }
+        let mut decided = self.next.map_or(scan_to, |(start, _)| start);
+        for run in &self.runs {
+            decided = decided.min(run.hold(policy));
+        }
+        if eof && self.runs.is_empty() && self.next.is_none() {
+            decided = end;
+        }
+        self.emit(win, base, decided, policy, sink);
+        // count lines up to what will be dropped, so positions before it are never needed
+        let mut keep = self.out.min(self.search_from.saturating_sub(2).max(base));
+        if let Some((start, _)) = self.next {
+            keep = keep.min(start);
+        }
+        for run in &self.runs {
+            keep = keep.min(run.needs_from());
+        }
+        if let Some((_, start, _)) = self.open {
+            keep = keep.min(self.out.max(start));
+        }
+        let keep = keep.max(base).min(end);
+        self.count_lines(win, base, keep);
+        keep
+    }
+
+    fn count_lines(&mut self, win: &[u8], base: u64, to: u64) {
+        if to > self.line_at {
+            let from = (self.line_at - base) as usize;
+            self.line += lexer::count_newlines(&win[from..(to - base) as usize]);
+            self.line_at = to;
+        }
+    }
+
+    /// The next `CREATE`/`ALTER` starting before `scan_to` that is not glued to a word before
+    /// it (an escaped `\n` before it counts as a break, as in JSON records).
+    fn find_next(&mut self, win: &[u8], base: u64, scan_to: u64, finder: &Regex) -> Option<(u64, u64)> {
+        while self.search_from < scan_to {
+            let from = (self.search_from - base) as usize;
+            let found = finder.find_at(win, from).map(|m| m.start()).filter(|&s| base + (s as u64) < scan_to);
+            let Some(at) = found else {
+                self.search_from = scan_to;
+                return None;
+            };
+            self.search_from = base + at as u64 + 1;
+            let glued = at > 0 && {
+                let prev = win[at - 1];
+                let word = prev.is_ascii_alphanumeric() || prev == b'_' || prev == b'$';
+                let escape = at > 1 && win[at - 2] == b'\\' && matches!(prev, b'n' | b'r' | b't');
+                word && !escape
+            };
+            if !glued {
+                let start = base + at as u64;
+                self.count_lines(win, base, start);
+                return Some((start, self.line));
+            }
+        }
+        None
+    }
+
+    /// Drops run `i`, or the run it meets, when one of them will find everything the other
+    /// would.
+    fn merge(&mut self, i: usize) {
+        let Some(key) = self.runs[i].merge_key() else { return };
+        let pos = self.runs[i].pos();
+        let other = (0..self.runs.len()).find(|&j| {
+            j != i && self.runs[j].pos() == pos && self.runs[j].merge_key() == Some(key)
+        });
+        let Some(j) = other else { return };
+        let (a, b) = (self.runs[i].reach(), self.runs[j].reach());
+        let newer = if self.runs[i].start > self.runs[j].start { i } else { j };
+        let drop = match (a, b) {
+            ((false, _), (false, _)) => newer,
+            ((true, da), (true, db)) if da == db => newer,
+            ((true, da), (true, db)) => if da < db { i } else { j },
+            _ => return,
+        };
+        self.runs[drop].stop();
+    }
+
+    /// Writes everything before `decided` (and masks that start before it).
+    fn emit(&mut self, win: &[u8], base: u64, decided: u64, policy: &Policy, sink: &mut dyn Sink) {
+        self.found.secrets.sort_by_key(|(run, s)| std::cmp::Reverse((s.start, *run)));
+        self.found.warnings.sort_by_key(|w| std::cmp::Reverse(w.start));
+        loop {
+            if let Some((run_start, start, at)) = self.open {
+                let still_open = self.runs.iter().find_map(|r| {
+                    (r.start == run_start).then(|| r.open_mask(policy)).flatten().filter(|m| m.0 == start)
+                });
+                if let Some((_, to)) = still_open {
+                    self.out = self.out.max(to);
+                    return;
+                }
+                self.open = None;
+                let index = self.found.secrets.iter().position(|(r, s)| *r == run_start && s.start == start);
+                if let Some(index) = index {
+                    let (_, mut secret) = self.found.secrets.remove(index);
+                    secret.start = at;
+                    self.out = self.out.max(secret.end);
+                    self.last_mask_end = self.out;
+                    sink.secret(secret);
+                }
+                continue;
+            }
+            let secret = self.found.secrets.last().map(|(r, s)| (s.start, *r));
+            let open = self
+                .runs
+                .iter()
+                .filter_map(|r| r.open_mask(policy).map(|(s, to)| ((s, r.start), to)))
+                .min();
+            let warning = self.found.warnings.last().map(|w| w.start);
+            let mask_at = match (secret, open) {
+                (Some(s), Some((o, _))) => Some(s.min(o)),
+                (s, o) => s.or(o.map(|o| o.0)),
+            };
+            let next = match (mask_at, warning) {
+                (Some(m), Some(w)) => m.0.min(w),
+                (Some(m), None) => m.0,
+                (None, Some(w)) => w,
+                (None, None) => u64::MAX,
+            };
+            if next >= decided {
+                self.write_text(win, base, decided, sink);
+                return;
+            }
+            self.write_text(win, base, next, sink);
+            if mask_at.is_some_and(|m| m.0 == next) {
+                let m = mask_at.expect("checked");
+                if secret == Some(m) {
+                    let (_, mut secret) = self.found.secrets.pop().expect("checked");
+                    let at = secret.start.max(self.out);
+                    if secret.end > at {
+                        sink.mask(at);
+                        secret.start = at;
+                        self.out = secret.end;
+                        self.last_mask_end = secret.end;
+                        sink.secret(secret);
+                    }
+                } else {
+                    let ((start, run_start), to) = open.expect("checked");
+                    let at = start.max(self.out);
+                    if to <= at {
+                        return;
+                    }
+                    sink.mask(at);
+                    self.open = Some((run_start, start, at));
+                    self.out = to;
+                }
+            } else {
+                let warning = self.found.warnings.pop().expect("checked");
+                if warning.start >= self.last_mask_end && self.last_warning != Some(warning.start) {
+                    self.last_warning = Some(warning.start);
+                    sink.warning(warning);
+                }
+            }
+        }
+    }
+
+    fn write_text(&mut self, win: &[u8], base: u64, to: u64, sink: &mut dyn Sink) {
+        let to = to.min(base + win.len() as u64);
+        if to > self.out {
+            sink.text(&win[(self.out - base) as usize..(to - base) as usize]);
+            self.out = to;
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! Which option keys are sensitive, which are known to be safe, and which look like a
+//! misspelling of a sensitive one (a *near miss*).
+//!
+//! Keys are compared after their quotes are removed and doubled quotes undone,
+//! ASCII-case-insensitively, with the exact spelling of a list entry (SPEC §3).
+
+/// The sensitive keys masked by default, in the order near-miss suggestions are chosen.
+///
+/// | key | used by (Confluent Cloud for Apache Flink connection types) |
+/// |---|---|
+/// | `api-key` | openai, azureopenai, anthropic, azureml, googleai, pinecone, elastic, mcp_server, … |
+/// | `api_key` | spelled so in Confluent's own AzureML examples |
+/// | `aws-access-key`, `aws-secret-key`, `aws-session-token` | bedrock, sagemaker, s3vectors |
+/// | `service-key` | vertexai (a Google service-account JSON key) |
+/// | `username`, `password` | mongodb, couchbase, confluent_jdbc, elastic, rest, a2a, mcp_server |
+/// | `token`, `client-id`, `client-secret` | rest, mcp_server, a2a (bearer token and OAuth) |
+pub const DEFAULT_KEYS: &[&str] = &[
+    "api-key",
+    "api_key",
+    "aws-access-key",
+    "aws-secret-key",
+    "aws-session-token",
+    "service-key",
+    "username",
+    "password",
+    "token",
+    "client-id",
+    "client-secret",
+];
+
+/// Keys that are known and not sensitive: never masked, never warned about.
+pub const KNOWN_SAFE_KEYS: &[&str] = &[
+    "type",
+    "endpoint",
+    "sse-endpoint",
+    "transport-type",
+    "token-endpoint",
+    "scope",
+    "environment",
+    "cloud",
+    "region",
+];
+
+/// What a key is, for one policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeyClass {
+    /// In the sensitive list: its value is masked.
+    Sensitive,
+    /// Resembles the sensitive key with this index in the list.
+    NearMiss(usize),
+    /// Anything else.
+    Other,
+}
+
+/// Classifies `key` (unquoted) against `sensitive`.
+pub(crate) fn classify(key: &[u8], sensitive: &[String]) -> KeyClass {
+    if sensitive.iter().any(|k| key.eq_ignore_ascii_case(k.as_bytes())) {
+        return KeyClass::Sensitive;
+    }
+    if KNOWN_SAFE_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k.as_bytes())) {
+        return KeyClass::Other;
+    }
+    let lower = key.to_ascii_lowercase();
+    let stripped = strip_separators(&lower);
+    for (i, k) in sensitive.iter().enumerate() {
+        let k = k.to_ascii_lowercase();
+        if one_edit_apart(&lower, k.as_bytes()) || stripped == strip_separators(k.as_bytes()) {
+            return KeyClass::NearMiss(i);
+        }
+    }
+    KeyClass::Other
+}
+
+fn strip_separators(key: &[u8]) -> Vec<u8> {
+    key.iter().copied().filter(|b| !matches!(b, b'-' | b'_' | b'.')).collect()
+}
+
+/// True when `a` becomes `b` by exactly one insertion, deletion, replacement or swap of two
+/// neighbouring bytes.
+pub(crate) fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    match long.len() - short.len() {
+        0 => {
+            let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            match diff.as_slice() {
+                [_] => true,
+                [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+                _ => false,
+            }
+        }
+        1 => {
+            let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+            short[prefix..] == long[prefix + 1..]
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> Vec<String> {
+        DEFAULT_KEYS.iter().map(|k| k.to_string()).collect()
+    }
+
+    #[track_caller]
+    fn assert_class(key: &str, expected: KeyClass) {
+        assert_eq!(classify(key.as_bytes(), &defaults()), expected, "{key}");
+    }
+
+    #[test]
+    fn exact_keys_any_case_are_sensitive() {
+        assert_class("api-key", KeyClass::Sensitive);
+        assert_class("API-KEY", KeyClass::Sensitive);
+        assert_class("Password", KeyClass::Sensitive);
+        assert_class("api_key", KeyClass::Sensitive);
+    }
+
+    #[test]
+    fn near_misses_name_the_first_resembling_key() {
+        assert_class("ap-key", KeyClass::NearMiss(0));
+        assert_class("apikey", KeyClass::NearMiss(0));
+        assert_class("api-keys", KeyClass::NearMiss(0));
+        assert_class("pasword", KeyClass::NearMiss(7));
+        assert_class("passwrod", KeyClass::NearMiss(7));
+        assert_class("aws_secret_key", KeyClass::NearMiss(3));
+        assert_class("tokens", KeyClass::NearMiss(8));
+    }
+
+    #[test]
+    fn known_safe_and_unrelated_keys_are_other() {
+        assert_class("token-endpoint", KeyClass::Other);
+        assert_class("type", KeyClass::Other);
+        assert_class("service-account-key", KeyClass::Other);
+        assert_class("connector", KeyClass::Other);
+    }
+
+    #[test]
+    fn one_edit() {
+        assert!(one_edit_apart(b"abc", b"acb"));
+        assert!(one_edit_apart(b"abc", b"abd"));
+        assert!(one_edit_apart(b"abc", b"abcd"));
+        assert!(one_edit_apart(b"abc", b"bc"));
+        assert!(!one_edit_apart(b"abc", b"abc"));
+        assert!(!one_edit_apart(b"abc", b"cba"));
+        assert!(!one_edit_apart(b"abc", b"a"));
+    }
+}

@@ -1,0 +1,300 @@
+//! What the bytes inside a connection statement are.
+//!
+//! Two layers. [`lex`] recognises the token that starts at a position with a `logos` DFA; it
+//! never allocates and never fails (unknown bytes are [`Tok::Other`]). Tokens whose bodies can be
+//! arbitrarily long and must survive being cut across reads (quoted literals, comments, bare
+//! values) are opened by `lex` and then scanned by the resumable `scan_*` functions, which look
+//! for the closing delimiter with `memchr` and can stop and resume at any byte.
+//!
+//! Invariant: the result depends only on the bytes, never on where the input was cut. A token is
+//! reported only when [`LOOKAHEAD`] bytes after it are available (or the input has ended), and
+//! no token is longer than [`MAX_TOKEN`], so a window of `MAX_TOKEN + LOOKAHEAD` bytes always
+//! decides the same way as the whole input.
+
+use logos::Logos;
+
+/// The longest token `lex` reports; a longer word or run of spaces is reported in pieces.
+pub(crate) const MAX_TOKEN: usize = 1 << 20;
+/// Bytes that must follow a token before it is known to be complete.
+pub(crate) const LOOKAHEAD: usize = 4;
+
+/// The token that starts at a position (Flink SQL, after Calcite).
+#[derive(Logos, Clone, Copy, Debug, PartialEq, Eq)]
+#[logos(utf8 = false)]
+pub(crate) enum Tok {
+    /// ` `, `\t`, form feed, `\n`, `\r\n`, lone `\r`
+    #[regex(r"[ \t\x0c\r\n]+")]
+    Space,
+    /// `\n`, `\r`, `\t` written as two characters, as in a JSON-escaped log record
+    #[regex(r"\\[nrt]")]
+    EscapedSpace,
+    /// `-- …` to the end of the line (body scanned by [`scan_line_comment`])
+    #[token("--")]
+    LineComment,
+    /// `/* … */`, hints `/*+ … */` too, not nested (body scanned by [`scan_block_comment`])
+    #[token("/*")]
+    BlockComment,
+    /// `'` opening a string literal (body scanned by [`scan_quoted`])
+    #[token("'")]
+    Quote,
+    /// `N'`, `X'`, `U&'`, `_UTF8'`: a literal prefix glued to its opening quote. Longest match
+    /// makes `N'` win over the word `N`, so no priority is needed.
+    #[regex(r"[nNxX]'")]
+    #[regex(r"[uU]&'")]
+    #[regex(r"_[A-Za-z0-9][A-Za-z0-9_.:-]*'")]
+    PrefixedQuote,
+    /// `"` opening a double-quoted literal
+    #[token("\"")]
+    DoubleQuote,
+    /// `` ` `` opening a quoted identifier
+    #[token("`")]
+    Backtick,
+    /// `api-key`, `aws.region`, `CONNECTION`, `bedrock-cli-connection`, `123456`, `$x`: a single
+    /// `-` or `.` may join two runs of word characters (`a--b` is `a` and a comment)
+    #[regex(r"[A-Za-z0-9_$]+(?:[.-][A-Za-z0-9_$]+)*")]
+    Word,
+    /// `=`, `:`, `=>`, `==`
+    #[regex(r"[=:>]+")]
+    Sep,
+    /// `(`
+    #[token("(")]
+    Open,
+    /// `)`
+    #[token(")")]
+    Close,
+    /// `;`
+    #[token(";")]
+    Semi,
+    /// `,`
+    #[token(",")]
+    Comma,
+    /// any other byte
+    Other,
+}
+
+/// What [`lex`] found at the start of its input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Lexed {
+    /// A token of this kind and length; for the openers of long tokens, the opener only.
+    Token(Tok, usize),
+    /// The input may continue the token: feed more bytes (never returned at the end of input).
+    NeedMore,
+    /// Nothing left (only at the end of input).
+    End,
+}
+
+/// Recognises the token at the start of `rest`. `eof` says that `rest` runs to the end of the
+/// input.
+pub(crate) fn lex(rest: &[u8], eof: bool) -> Lexed {
+    if rest.is_empty() {
+        return if eof { Lexed::End } else { Lexed::NeedMore };
+    }
+    let capped = rest.len() > MAX_TOKEN + LOOKAHEAD;
+    let window = &rest[..rest.len().min(MAX_TOKEN + LOOKAHEAD)];
+    let mut lexer = Tok::lexer(window);
+    let kind = match lexer.next() {
+        Some(Ok(kind)) => kind,
+        Some(Err(())) | None => Tok::Other,
+    };
+    let len = lexer.span().end.max(1);
+    if len + LOOKAHEAD <= window.len() || (eof && !capped) {
+        Lexed::Token(kind, len)
+    } else if capped {
+        Lexed::Token(kind, len.min(MAX_TOKEN))
+    } else {
+        Lexed::NeedMore
+    }
+}
+
+/// How far a resumable scan got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scan {
+    /// The token ends here: after the closing delimiter (quotes, `*/`), or before the line
+    /// break (line comment), or before the delimiter (bare value).
+    Closed(usize),
+    /// The input ended first: the token runs to the end (`terminated: false`).
+    Unterminated(usize),
+    /// Everything before this position belongs to the token; feed more and resume here.
+    More(usize),
+}
+
+/// Scans the body of a literal opened by `quote` (`'`, `"` or `` ` ``) from `from`, where
+/// a doubled quote stands for one. Backslash is not an escape.
+pub(crate) fn scan_quoted(bytes: &[u8], from: usize, quote: u8, eof: bool) -> Scan {
+    let mut at = from;
+    while let Some(i) = memchr::memchr(quote, &bytes[at..]) {
+        let i = at + i;
+        match bytes.get(i + 1) {
+            Some(&next) if next == quote => at = i + 2,
+            Some(_) => return Scan::Closed(i + 1),
+            None if eof => return Scan::Closed(i + 1),
+            None => return Scan::More(i),
+        }
+    }
+    if eof {
+        Scan::Unterminated(bytes.len())
+    } else {
+        Scan::More(bytes.len())
+    }
+}
+
+/// Scans a `/* … */` comment body from `from` (after the opener).
+pub(crate) fn scan_block_comment(bytes: &[u8], from: usize, eof: bool) -> Scan {
+    match memchr::memmem::find(&bytes[from..], b"*/") {
+        Some(i) => Scan::Closed(from + i + 2),
+        None if eof => Scan::Unterminated(bytes.len()),
+        // a final `*` may be the start of `*/`
+        None => Scan::More(bytes.len().saturating_sub(1).max(from)),
+    }
+}
+
+/// Scans a `--` comment body from `from` to the end of its line: a `\n` or `\r`, or the two
+/// characters `\n` (or `\r`) of a JSON-escaped record, which are not swallowed.
+pub(crate) fn scan_line_comment(bytes: &[u8], from: usize, eof: bool) -> Scan {
+    let mut at = from;
+    while let Some(i) = memchr::memchr3(b'\n', b'\r', b'\\', &bytes[at..]) {
+        let i = at + i;
+        if bytes[i] != b'\\' {
+            return Scan::Closed(i);
+        }
+        match bytes.get(i + 1) {
+            Some(b'n' | b'r') => return Scan::Closed(i),
+            Some(_) => at = i + 1,
+            None if eof => return Scan::Unterminated(bytes.len()),
+            None => return Scan::More(i),
+        }
+    }
+    if eof {
+        Scan::Unterminated(bytes.len())
+    } else {
+        Scan::More(bytes.len())
+    }
+}
+
+/// Scans a bare value from `from`: everything up to whitespace, `,`, `)` or `;`.
+pub(crate) fn scan_bare(bytes: &[u8], from: usize, eof: bool) -> Scan {
+    let end = bytes[from..]
+        .iter()
+        .position(|&b| matches!(b, b' ' | b'\t' | b'\x0c' | b'\r' | b'\n' | b',' | b')' | b';'));
+    match end {
+        Some(i) => Scan::Closed(from + i),
+        None if eof => Scan::Closed(bytes.len()),
+        None => Scan::More(bytes.len()),
+    }
+}
+
+/// Number of `\n` bytes.
+pub(crate) fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn assert_tokens(input: &str, expected: &[(Tok, &str)]) {
+        let bytes = input.as_bytes();
+        let mut at = 0;
+        let mut got = Vec::new();
+        while let Lexed::Token(kind, len) = lex(&bytes[at..], true) {
+            got.push((kind, &input[at..at + len]));
+            at += len;
+        }
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn option_pair() {
+        use Tok::*;
+        assert_tokens(
+            "('api-key'=",
+            &[(Open, "("), (Quote, "'"), (Word, "api-key"), (Quote, "'"), (Sep, "=")],
+        );
+    }
+
+    #[test]
+    fn prefixes_glue_to_quote() {
+        use Tok::*;
+        assert_tokens(
+            "N'x U&'_UTF8' X' n",
+            &[
+                (PrefixedQuote, "N'"),
+                (Word, "x"),
+                (Space, " "),
+                (PrefixedQuote, "U&'"),
+                (PrefixedQuote, "_UTF8'"),
+                (Space, " "),
+                (PrefixedQuote, "X'"),
+                (Space, " "),
+                (Word, "n"),
+            ],
+        );
+    }
+
+    #[test]
+    fn double_dash_ends_word() {
+        use Tok::*;
+        assert_tokens("a--b a-b.c", &[(Word, "a"), (LineComment, "--"), (Word, "b"), (Space, " "), (Word, "a-b.c")]);
+    }
+
+    #[test]
+    fn separators_and_escaped_space() {
+        use Tok::*;
+        assert_tokens(
+            "=>\\n: ==\\x",
+            &[(Sep, "=>"), (EscapedSpace, "\\n"), (Sep, ":"), (Space, " "), (Sep, "=="), (Other, "\\"), (Word, "x")],
+        );
+    }
+
+    #[test]
+    fn token_at_end_waits_for_more_unless_eof() {
+        assert_eq!(lex(b"abc", false), Lexed::NeedMore);
+        assert_eq!(lex(b"abc", true), Lexed::Token(Tok::Word, 3));
+        assert_eq!(lex(b"abc    ", false), Lexed::Token(Tok::Word, 3));
+        // `a-` may become the word `a-b`
+        assert_eq!(lex(b"a-", false), Lexed::NeedMore);
+        assert_eq!(lex(b"", true), Lexed::End);
+    }
+
+    #[test]
+    fn long_word_is_cut_at_max_token() {
+        let long = vec![b'a'; MAX_TOKEN * 2];
+        assert_eq!(lex(&long, true), Lexed::Token(Tok::Word, MAX_TOKEN));
+        assert_eq!(lex(&long, false), Lexed::Token(Tok::Word, MAX_TOKEN));
+    }
+
+    #[test]
+    fn invalid_utf8_is_other() {
+        assert_eq!(lex(b"\xff\xfe  ", true), Lexed::Token(Tok::Other, 1));
+    }
+
+    #[test]
+    fn quoted_scans() {
+        assert_eq!(scan_quoted(b"it''s' x", 0, b'\'', true), Scan::Closed(6));
+        assert_eq!(scan_quoted(b"ab'", 0, b'\'', false), Scan::More(2));
+        assert_eq!(scan_quoted(b"ab'", 0, b'\'', true), Scan::Closed(3));
+        assert_eq!(scan_quoted(b"back\\' x", 0, b'\'', true), Scan::Closed(6));
+        assert_eq!(scan_quoted(b"never", 0, b'\'', true), Scan::Unterminated(5));
+        assert_eq!(scan_quoted(b"never", 0, b'\'', false), Scan::More(5));
+    }
+
+    #[test]
+    fn comment_scans() {
+        assert_eq!(scan_block_comment(b" x */y", 0, true), Scan::Closed(5));
+        assert_eq!(scan_block_comment(b" x *", 0, false), Scan::More(3));
+        assert_eq!(scan_block_comment(b" x", 0, true), Scan::Unterminated(2));
+        assert_eq!(scan_line_comment(b" x\ny", 0, true), Scan::Closed(2));
+        assert_eq!(scan_line_comment(b" x\\nWITH", 0, true), Scan::Closed(2));
+        assert_eq!(scan_line_comment(b" a\\b\r\n", 0, true), Scan::Closed(4));
+        assert_eq!(scan_line_comment(b" x\\", 0, false), Scan::More(2));
+    }
+
+    #[test]
+    fn bare_scans() {
+        assert_eq!(scan_bare(b"tok123, x", 0, true), Scan::Closed(6));
+        assert_eq!(scan_bare(b"a'b c", 0, true), Scan::Closed(3));
+        assert_eq!(scan_bare(b"abc", 0, true), Scan::Closed(3));
+        assert_eq!(scan_bare(b"abc", 0, false), Scan::More(3));
+    }
+}

@@ -1,0 +1,55 @@
+//! Masks credentials in Flink SQL `CREATE CONNECTION` / `ALTER CONNECTION` statements, wherever
+//! they stand: in scripts, log lines, JSON records, comments.
+//!
+//! ```
+//! let r = sqlredact::redact(
+//!     "INFO executing: CREATE CONNECTION llm WITH ('type' = 'openai', 'api-key' = 'sk-1');",
+//! );
+//! assert_eq!(
+//!     r.text(),
+//!     "INFO executing: CREATE CONNECTION llm WITH ('type' = 'openai', 'api-key' = '<REDACTED>');"
+//! );
+//! let secret = &r.secrets()[0];
+//! assert_eq!((secret.key(), secret.value(), secret.connection()), ("api-key", "sk-1", Some("llm")));
+//! assert_eq!(secret.span(), 78..84);
+//! ```
+//!
+//! # Guarantees
+//!
+//! - Total: every input gives a result (no panic, no error), in time and memory linear in its
+//!   length, however statements, literals and comments overlap.
+//! - Splice, never re-render: outside the masked ranges the output is the input byte for byte
+//!   (whitespace, comments, case, line endings, bytes that are not UTF-8).
+//! - Putting each [`Secret::raw`] back in place of its mask gives the input
+//!   ([`Redacted::unmask`]); masking the output again changes nothing.
+//! - A secret's value appears only through [`Secret::value`], [`Secret::raw`] and
+//!   serialization; never in `Debug`, an error or a warning.
+//! - Fail closed: an unterminated literal after a sensitive key is masked to the end of the
+//!   input; a missing comma does not hide the next pair; every occurrence of the keywords is
+//!   examined, also inside comments and literals.
+//!
+//! # Scope
+//!
+//! - Only the values of keys in the sensitive list ([`DEFAULT_KEYS`] plus the keys you add) in
+//!   `CREATE`/`ALTER … CONNECTION` statements. A misspelled key (`'ap-key'`) is a near miss:
+//!   reported as a [`Warning`] and left unmasked, unless [`RedactorBuilder::strict`] is set.
+//!   Other statements (`CREATE TABLE … WITH ('password' = …)`) are not touched.
+//! - Keys longer than 256 bytes, and pairs whose parts are more than 1 MiB of comments apart,
+//!   are not recognised as pairs.
+//! - Double-quoted text inside JSON records (`\"api-key\"`) is seen as written, backslashes
+//!   included; single-quoted SQL literals, the usual case, are not affected.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod engine;
+mod keys;
+mod lexer;
+mod redact;
+mod scan;
+mod secret;
+pub mod stream;
+
+pub use keys::{DEFAULT_KEYS, KNOWN_SAFE_KEYS};
+pub use redact::{display, redact, Display, Redacted, RedactedBytes, Redactor, RedactorBuilder};
+pub use secret::{Secret, Warning};

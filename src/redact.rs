@@ -1,0 +1,579 @@
+//! The library surface: [`Redactor`], its builder, and the [`Redacted`] result.
+//!
+//! Invariant: the masked text is the input with some byte ranges replaced by the mask literal;
+//! it is spliced from the input, never re-rendered from tokens, and borrows the input when
+//! nothing was masked.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use regex::bytes::Regex;
+
+use crate::engine::{self, Engine, Sink};
+use crate::keys::DEFAULT_KEYS;
+use crate::scan::Policy;
+use crate::secret::{Secret, Warning};
+
+/// Masks the values of sensitive keys in connection statements, with a fixed policy.
+///
+/// Cheap to clone and safe to share between threads.
+///
+/// ```
+/// use sqlredact::Redactor;
+/// let redactor = Redactor::builder().key("bearer").mask("***").build();
+/// let r = redactor.redact("ALTER CONNECTION c SET ('bearer' = 'b1', 'password' = 'p')");
+/// assert_eq!(r.text(), "ALTER CONNECTION c SET ('bearer' = '***', 'password' = '***')");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Redactor {
+    policy: Arc<Policy>,
+    finder: Regex,
+}
+
+/// Builds a [`Redactor`]: which keys are sensitive, the mask, strict and line modes.
+///
+/// ```
+/// let r = sqlredact::Redactor::builder().no_default_keys().key("secret").build();
+/// assert!(r.redact("CREATE CONNECTION c WITH ('api-key' = 'k')").is_unchanged());
+/// ```
+#[derive(Clone, Debug)]
+pub struct RedactorBuilder {
+    keys: Vec<String>,
+    mask: String,
+    strict: bool,
+    lines: bool,
+}
+
+impl Default for RedactorBuilder {
+    fn default() -> Self {
+        RedactorBuilder {
+            keys: DEFAULT_KEYS.iter().map(|k| k.to_string()).collect(),
+            mask: "<REDACTED>".to_string(),
+            strict: false,
+            lines: false,
+        }
+    }
+}
+
+impl RedactorBuilder {
+    /// Adds a sensitive key (compared ASCII-case-insensitively).
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::builder().key("private-key").build();
+    /// assert_eq!(r.redact("ALTER CONNECTION c SET (private-key = x)").secrets().len(), 1);
+    /// ```
+    pub fn key(mut self, key: &str) -> Self {
+        if !self.keys.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+            self.keys.push(key.to_string());
+        }
+        self
+    }
+
+    /// Removes a sensitive key, default or added.
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::builder().remove_key("username").build();
+    /// assert!(r.redact("ALTER CONNECTION c SET ('username' = 'u')").is_unchanged());
+    /// ```
+    pub fn remove_key(mut self, key: &str) -> Self {
+        self.keys.retain(|k| !k.eq_ignore_ascii_case(key));
+        self
+    }
+
+    /// Starts from an empty list instead of the default one.
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::builder().no_default_keys().build();
+    /// assert!(r.redact("ALTER CONNECTION c SET ('token' = 't')").is_unchanged());
+    /// ```
+    pub fn no_default_keys(mut self) -> Self {
+        self.keys.clear();
+        self
+    }
+
+    /// The text written between the quotes of the mask literal (default `<REDACTED>`). Quotes
+    /// in it are doubled, so the output stays valid SQL.
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::builder().mask("it's gone").build();
+    /// assert_eq!(r.redact("ALTER CONNECTION c SET (token = t)").text(),
+    ///            "ALTER CONNECTION c SET (token = 'it''s gone')");
+    /// ```
+    pub fn mask(mut self, text: &str) -> Self {
+        self.mask = text.to_string();
+        self
+    }
+
+    /// Masks near misses too (`'ap-key'`), instead of only warning about them.
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::builder().strict(true).build();
+    /// let out = r.redact("ALTER CONNECTION c SET ('pasword' = 'p')");
+    /// assert_eq!(out.secrets()[0].key(), "pasword");
+    /// assert!(out.warnings().is_empty());
+    /// ```
+    pub fn strict(mut self, yes: bool) -> Self {
+        self.strict = yes;
+        self
+    }
+
+    /// Line mode: every line (ended by `\n`) is an input of its own, so an unterminated literal
+    /// ends with its line. Offsets and line numbers still count from the start.
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::builder().lines(true).build();
+    /// let out = r.redact("ALTER CONNECTION a SET (token = 'cut\nALTER CONNECTION b SET (token = 'x')\n");
+    /// assert_eq!(out.secrets().len(), 2);
+    /// assert_eq!(out.secrets()[1].line(), 2);
+    /// ```
+    pub fn lines(mut self, yes: bool) -> Self {
+        self.lines = yes;
+        self
+    }
+
+    /// The redactor.
+    pub fn build(self) -> Redactor {
+        Redactor {
+            policy: Arc::new(Policy::new(self.keys, self.mask, self.strict, self.lines)),
+            finder: engine::finder(),
+        }
+    }
+}
+
+impl Default for Redactor {
+    fn default() -> Self {
+        RedactorBuilder::default().build()
+    }
+}
+
+/// Masks `sql` with the default policy.
+///
+/// ```
+/// let r = sqlredact::redact("CREATE CONNECTION c WITH ('api-key' = 'sk-1');");
+/// assert_eq!(r.text(), "CREATE CONNECTION c WITH ('api-key' = '<REDACTED>');");
+/// assert_eq!(r.secrets()[0].value(), "sk-1");
+/// ```
+pub fn redact(sql: &str) -> Redacted<'_> {
+    default_redactor().redact(sql)
+}
+
+/// Writes `sql` masked with the default policy, for logging:
+/// `log::info!("{}", sqlredact::display(&stmt))`.
+///
+/// ```
+/// let line = format!("{}", sqlredact::display("ALTER CONNECTION c SET ('token' = 't')"));
+/// assert_eq!(line, "ALTER CONNECTION c SET ('token' = '<REDACTED>')");
+/// ```
+pub fn display(sql: &str) -> Display<'_> {
+    Display { redactor: default_redactor(), sql }
+}
+
+fn default_redactor() -> &'static Redactor {
+    static DEFAULT: OnceLock<Redactor> = OnceLock::new();
+    DEFAULT.get_or_init(Redactor::default)
+}
+
+impl Redactor {
+    /// A redactor with the default policy.
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::new();
+    /// assert_eq!(r.redact("ALTER CONNECTION c SET ('token' = 't')").secrets().len(), 1);
+    /// ```
+    pub fn new() -> Redactor {
+        Redactor::default()
+    }
+
+    /// A builder, starting from the default policy.
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::builder().build();
+    /// assert!(r.redact("SELECT 1").is_unchanged());
+    /// ```
+    pub fn builder() -> RedactorBuilder {
+        RedactorBuilder::default()
+    }
+
+    /// The mask literal written in place of a value, quotes included (`'<REDACTED>'`).
+    ///
+    /// ```
+    /// assert_eq!(sqlredact::Redactor::new().mask_literal(), "'<REDACTED>'");
+    /// ```
+    pub fn mask_literal(&self) -> String {
+        String::from_utf8_lossy(&self.policy.mask_literal()).into_owned()
+    }
+
+    /// Masks `sql`.
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::new().redact("SELECT 'password = x'");
+    /// assert!(r.is_unchanged());
+    /// ```
+    pub fn redact<'a>(&self, sql: &'a str) -> Redacted<'a> {
+        let out = self.run(sql.as_bytes());
+        let text = match out.text {
+            Cow::Borrowed(_) => Cow::Borrowed(sql),
+            Cow::Owned(bytes) => Cow::Owned(
+                String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            ),
+        };
+        Redacted { text, secrets: out.secrets, warnings: out.warnings, mask: self.policy.mask_literal() }
+    }
+
+    /// Masks input that need not be UTF-8: bytes that are not pass through untouched, and the
+    /// statements around them are still masked.
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::new().redact_bytes(b"\xff ALTER CONNECTION c SET (token = t)");
+    /// assert_eq!(r.bytes(), b"\xff ALTER CONNECTION c SET (token = '<REDACTED>')");
+    /// ```
+    pub fn redact_bytes<'a>(&self, sql: &'a [u8]) -> RedactedBytes<'a> {
+        let out = self.run(sql);
+        RedactedBytes { text: out.text, secrets: out.secrets, warnings: out.warnings, mask: self.policy.mask_literal() }
+    }
+
+    /// Like [`redact`](Self::redact), appending to the caller's buffers (for hot loops that
+    /// reuse them).
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::new();
+    /// let (mut text, mut secrets, mut warnings) = (String::new(), Vec::new(), Vec::new());
+    /// r.redact_into("ALTER CONNECTION c SET (token = t)", &mut text, &mut secrets, &mut warnings);
+    /// assert_eq!(text, "ALTER CONNECTION c SET (token = '<REDACTED>')");
+    /// assert_eq!(secrets.len(), 1);
+    /// ```
+    pub fn redact_into(
+        &self,
+        sql: &str,
+        text: &mut String,
+        secrets: &mut Vec<Secret>,
+        warnings: &mut Vec<Warning>,
+    ) {
+        let mut sink = IntoSink { text: Text::Str(text), input: sql.as_bytes(), mask: self.policy.mask_literal(), secrets, warnings };
+        self.drive(sql.as_bytes(), &mut sink);
+    }
+
+    /// Like [`redact_bytes`](Self::redact_bytes), appending to the caller's buffers.
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::new();
+    /// let (mut text, mut secrets, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+    /// r.redact_bytes_into(b"ALTER CONNECTION c SET (token = t)", &mut text, &mut secrets, &mut warnings);
+    /// assert_eq!(text, b"ALTER CONNECTION c SET (token = '<REDACTED>')");
+    /// ```
+    pub fn redact_bytes_into(
+        &self,
+        sql: &[u8],
+        text: &mut Vec<u8>,
+        secrets: &mut Vec<Secret>,
+        warnings: &mut Vec<Warning>,
+    ) {
+        let mut sink = IntoSink { text: Text::Bytes(text), input: sql, mask: self.policy.mask_literal(), secrets, warnings };
+        self.drive(sql, &mut sink);
+    }
+
+    /// Writes `sql` masked, for logging.
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::builder().mask("x").build();
+    /// assert_eq!(r.display("ALTER CONNECTION c SET (token = t)").to_string(),
+    ///            "ALTER CONNECTION c SET (token = 'x')");
+    /// ```
+    pub fn display<'a>(&'a self, sql: &'a str) -> Display<'a> {
+        Display { redactor: self, sql }
+    }
+
+    pub(crate) fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub(crate) fn finder(&self) -> &Regex {
+        &self.finder
+    }
+
+    fn run<'a>(&self, sql: &'a [u8]) -> Outcome<'a> {
+        let mut sink = LazySink { input: sql, at: 0, text: None, mask: self.policy.mask_literal(), secrets: Vec::new(), warnings: Vec::new() };
+        self.drive(sql, &mut sink);
+        Outcome {
+            text: sink.text.map_or(Cow::Borrowed(sql), Cow::Owned),
+            secrets: sink.secrets,
+            warnings: sink.warnings,
+        }
+    }
+
+    /// Runs the engine over the whole input, or over each line in line mode.
+    fn drive(&self, sql: &[u8], sink: &mut dyn Sink) {
+        let mut engine = Engine::new(0, 1, true);
+        if !self.policy.lines {
+            engine.advance(sql, 0, true, &self.policy, &self.finder, sink);
+            return;
+        }
+        let mut start = 0;
+        let mut line = 1;
+        while start < sql.len() {
+            let (content_end, next) = match memchr::memchr(b'\n', &sql[start..]) {
+                Some(i) => {
+                    let nl = start + i;
+                    let content_end = if nl > start && sql[nl - 1] == b'\r' { nl - 1 } else { nl };
+                    (content_end, nl + 1)
+                }
+                None => (sql.len(), sql.len()),
+            };
+            engine.reset(start as u64, line);
+            engine.advance(&sql[start..content_end], start as u64, true, &self.policy, &self.finder, sink);
+            if next > content_end {
+                sink.text(&sql[content_end..next]);
+            }
+            start = next;
+            line += 1;
+        }
+    }
+}
+
+struct Outcome<'a> {
+    text: Cow<'a, [u8]>,
+    secrets: Vec<Secret>,
+    warnings: Vec<Warning>,
+}
+
+/// Copies nothing until the first mask.
+struct LazySink<'a> {
+    input: &'a [u8],
+    at: usize,
+    text: Option<Vec<u8>>,
+    mask: Vec<u8>,
+    secrets: Vec<Secret>,
+    warnings: Vec<Warning>,
+}
+
+impl Sink for LazySink<'_> {
+    fn text(&mut self, bytes: &[u8]) {
+        if let Some(text) = &mut self.text {
+            text.extend_from_slice(bytes);
+        }
+        self.at += bytes.len();
+    }
+    fn mask(&mut self, start: u64) {
+        let text = self.text.get_or_insert_with(|| self.input[..self.at].to_vec());
+        text.extend_from_slice(&self.mask);
+        self.at = start as usize;
+    }
+    fn secret(&mut self, secret: Secret) {
+        self.at = secret.end as usize;
+        self.secrets.push(with_raw(secret, self.input));
+    }
+    fn warning(&mut self, warning: Warning) {
+        self.warnings.push(warning);
+    }
+}
+
+enum Text<'o> {
+    Str(&'o mut String),
+    Bytes(&'o mut Vec<u8>),
+}
+
+struct IntoSink<'o> {
+    text: Text<'o>,
+    input: &'o [u8],
+    mask: Vec<u8>,
+    secrets: &'o mut Vec<Secret>,
+    warnings: &'o mut Vec<Warning>,
+}
+
+impl Sink for IntoSink<'_> {
+    fn text(&mut self, bytes: &[u8]) {
+        match &mut self.text {
+            Text::Str(s) => s.push_str(&String::from_utf8_lossy(bytes)),
+            Text::Bytes(b) => b.extend_from_slice(bytes),
+        }
+    }
+    fn mask(&mut self, _start: u64) {
+        let mask = std::mem::take(&mut self.mask);
+        self.text(&mask);
+        self.mask = mask;
+    }
+    fn secret(&mut self, secret: Secret) {
+        self.secrets.push(with_raw(secret, self.input));
+    }
+    fn warning(&mut self, warning: Warning) {
+        self.warnings.push(warning);
+    }
+}
+
+fn with_raw(mut secret: Secret, input: &[u8]) -> Secret {
+    secret.raw = input[secret.span()].to_vec();
+    secret
+}
+
+/// Puts each secret's original text back in place of its mask.
+fn unmask(text: &[u8], secrets: &[Secret], mask: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let (mut input_at, mut text_at) = (0usize, 0usize);
+    for s in secrets {
+        let span = s.span();
+        let keep = span.start - input_at;
+        out.extend_from_slice(&text[text_at..text_at + keep]);
+        out.extend_from_slice(&s.raw);
+        text_at += keep + mask.len();
+        input_at = span.end;
+    }
+    out.extend_from_slice(&text[text_at.min(text.len())..]);
+    out
+}
+
+/// The result of masking UTF-8 text.
+#[derive(Debug)]
+pub struct Redacted<'a> {
+    text: Cow<'a, str>,
+    secrets: Vec<Secret>,
+    warnings: Vec<Warning>,
+    mask: Vec<u8>,
+}
+
+impl<'a> Redacted<'a> {
+    /// The masked text; borrows the input when nothing was masked.
+    ///
+    /// ```
+    /// assert_eq!(sqlredact::redact("SELECT 1").text(), "SELECT 1");
+    /// ```
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The masked values, in input order.
+    ///
+    /// ```
+    /// assert_eq!(sqlredact::redact("ALTER CONNECTION c SET (token = t)").secrets()[0].key(), "token");
+    /// ```
+    pub fn secrets(&self) -> &[Secret] {
+        &self.secrets
+    }
+
+    /// The near misses, in input order.
+    ///
+    /// ```
+    /// assert_eq!(sqlredact::redact("ALTER CONNECTION c SET (tokn = t)").warnings()[0].suggestion(), "token");
+    /// ```
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// True when nothing was masked (the text is the input, borrowed).
+    ///
+    /// ```
+    /// assert!(sqlredact::redact("DROP CONNECTION c").is_unchanged());
+    /// ```
+    pub fn is_unchanged(&self) -> bool {
+        matches!(self.text, Cow::Borrowed(_))
+    }
+
+    /// The masked text, owned only if something was masked.
+    ///
+    /// ```
+    /// let text = sqlredact::redact("SELECT 1").into_text();
+    /// assert!(matches!(text, std::borrow::Cow::Borrowed("SELECT 1")));
+    /// ```
+    pub fn into_text(self) -> Cow<'a, str> {
+        self.text
+    }
+
+    /// The input again: each secret's original text put back in place of its mask.
+    ///
+    /// ```
+    /// let sql = "ALTER CONNECTION c SET (token = 'it''s')";
+    /// assert_eq!(sqlredact::redact(sql).unmask(), sql);
+    /// ```
+    pub fn unmask(&self) -> String {
+        let bytes = unmask(self.text.as_bytes(), &self.secrets, &self.mask);
+        String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+/// The result of masking bytes that need not be UTF-8.
+#[derive(Debug)]
+pub struct RedactedBytes<'a> {
+    text: Cow<'a, [u8]>,
+    secrets: Vec<Secret>,
+    warnings: Vec<Warning>,
+    mask: Vec<u8>,
+}
+
+impl<'a> RedactedBytes<'a> {
+    /// The masked bytes; borrows the input when nothing was masked.
+    ///
+    /// ```
+    /// assert_eq!(sqlredact::Redactor::new().redact_bytes(b"\xffSELECT").bytes(), b"\xffSELECT");
+    /// ```
+    pub fn bytes(&self) -> &[u8] {
+        &self.text
+    }
+
+    /// The masked values, in input order.
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::new();
+    /// assert_eq!(r.redact_bytes(b"ALTER CONNECTION c SET (token = t)").secrets().len(), 1);
+    /// ```
+    pub fn secrets(&self) -> &[Secret] {
+        &self.secrets
+    }
+
+    /// The near misses, in input order.
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::new();
+    /// assert_eq!(r.redact_bytes(b"ALTER CONNECTION c SET (tokn = t)").warnings().len(), 1);
+    /// ```
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// True when nothing was masked.
+    ///
+    /// ```
+    /// assert!(sqlredact::Redactor::new().redact_bytes(b"SELECT").is_unchanged());
+    /// ```
+    pub fn is_unchanged(&self) -> bool {
+        matches!(self.text, Cow::Borrowed(_))
+    }
+
+    /// The masked bytes, owned only if something was masked.
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::new();
+    /// assert_eq!(&*r.redact_bytes(b"SELECT").into_bytes(), b"SELECT");
+    /// ```
+    pub fn into_bytes(self) -> Cow<'a, [u8]> {
+        self.text
+    }
+
+    /// The input again: each secret's original bytes put back in place of its mask.
+    ///
+    /// ```
+    /// let sql = b"ALTER CONNECTION c SET (token = '\xff')";
+    /// assert_eq!(sqlredact::Redactor::new().redact_bytes(sql).unmask(), sql);
+    /// ```
+    pub fn unmask(&self) -> Vec<u8> {
+        unmask(&self.text, &self.secrets, &self.mask)
+    }
+}
+
+/// Writes a statement masked; see [`display`](crate::display).
+pub struct Display<'a> {
+    redactor: &'a Redactor,
+    sql: &'a str,
+}
+
+impl fmt::Display for Display<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.redactor.redact(self.sql).text())
+    }
+}
+
+impl fmt::Debug for Display<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}

@@ -1,0 +1,916 @@
+//! One connection statement, recognised token by token (SPEC §2–4).
+//!
+//! A [`Run`] starts at a `CREATE` or `ALTER` word and walks forward: the header up to
+//! `CONNECTION`, the optional `IF [NOT] EXISTS`, the name, then the body, where it finds
+//! `KEY SEP VALUE` pairs and reports the values of sensitive keys as [`Secret`]s and near
+//! misses as [`Warning`]s. It stops at the `)` closing the first top-level `(`, at a `;`, or at
+//! the end of the input.
+//!
+//! A run is resumable: [`Run::step`] consumes one token from a window of the input and answers
+//! [`Step::NeedMore`] when the window ends first, keeping only what it needs (a key's text, the
+//! value being extracted) so the caller may drop the bytes before [`Run::needs_from`].
+//! Invariants: the tokens a run sees and the decisions it takes depend only on the bytes, not on
+//! how they were cut into windows; a run never reports a mask that starts before
+//! [`Run::hold`].
+
+use crate::keys::{self, KeyClass};
+use crate::lexer::{self, Lexed, Scan, Tok};
+use crate::secret::{Secret, Warning};
+
+/// Trivia longer than this between a key and its separator, or between the parts of a value,
+/// ends the pair: no real statement has a megabyte of comments there, and the bound keeps the
+/// bytes a stream must hold back finite.
+pub(crate) const MAX_GAP: u64 = 1 << 20;
+/// Longest connection name part kept.
+const MAX_NAME_PART: usize = 1024;
+
+/// The settings a run needs.
+#[derive(Clone, Debug)]
+pub(crate) struct Policy {
+    pub keys: Vec<String>,
+    pub mask: String,
+    /// The mask text with `'` doubled: what stands between the quotes of the mask literal.
+    pub mask_raw: Vec<u8>,
+    pub strict: bool,
+    pub lines: bool,
+    /// Keys longer than this (unquoted) are neither sensitive nor near misses.
+    pub key_cap: usize,
+}
+
+impl Policy {
+    pub(crate) fn new(keys: Vec<String>, mask: String, strict: bool, lines: bool) -> Self {
+        let mask_raw = mask.replace('\'', "''").into_bytes();
+        let longest = keys.iter().map(|k| k.len()).max().unwrap_or(0);
+        let key_cap = 256.max(2 * longest + 2);
+        Policy { keys, mask, mask_raw, strict, lines, key_cap }
+    }
+
+    /// The mask literal written in place of a value: `'<REDACTED>'`.
+    pub(crate) fn mask_literal(&self) -> Vec<u8> {
+        let mut lit = Vec::with_capacity(self.mask_raw.len() + 2);
+        lit.push(b'\'');
+        lit.extend_from_slice(&self.mask_raw);
+        lit.push(b'\'');
+        lit
+    }
+}
+
+/// What runs report; the engine orders and merges it.
+#[derive(Default, Debug)]
+pub(crate) struct Found {
+    /// `(run start, secret)`.
+    pub secrets: Vec<(u64, Secret)>,
+    pub warnings: Vec<Warning>,
+}
+
+/// What one call of [`Run::step`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    Progress,
+    NeedMore,
+    Done,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Prefix {
+    None,
+    N,
+    X,
+    U,
+    Charset,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Long {
+    /// A literal or identifier closed by this quote byte.
+    Quoted(u8, Prefix),
+    BlockComment,
+    LineComment,
+    /// A bare value, up to whitespace, `,`, `)` or `;`.
+    Bare,
+}
+
+/// A long token being scanned.
+#[derive(Debug)]
+struct Partial {
+    kind: Long,
+    start: u64,
+    line: u64,
+    /// Where the content (between the quotes, or the whole bare value) starts.
+    body: u64,
+    resume: u64,
+    /// Newlines between `start` and `resume`.
+    newlines: u64,
+    content: Vec<u8>,
+    limit: usize,
+}
+
+/// A complete token.
+struct Token<'w> {
+    kind: Kind,
+    start: u64,
+    end: u64,
+    line: u64,
+    /// `\n` bytes in the token.
+    newlines: u64,
+    /// For words: the word. Empty otherwise.
+    word: &'w [u8],
+    /// For quoted tokens and bare values: the raw content (capped at the partial's limit).
+    content: Vec<u8>,
+    content_complete: bool,
+    terminated: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Trivia,
+    Quoted(u8, Prefix),
+    Bare,
+    Word,
+    Sep,
+    Open,
+    Close,
+    Semi,
+    Comma,
+    Other(u8),
+}
+
+/// A key candidate: a literal, quoted identifier or bare word that may be followed by `SEP`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Cand {
+    start: u64,
+    end: u64,
+    line: u64,
+    /// Unquoted, doubled quotes undone; `None` when longer than the key cap.
+    text: Option<Vec<u8>>,
+}
+
+/// One literal part of a value.
+#[derive(Debug)]
+struct Part {
+    quote: u8,
+    prefix: Prefix,
+    raw: Vec<u8>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Treat {
+    Mask,
+    Keep,
+}
+
+#[derive(Debug)]
+enum Stage {
+    /// After a literal part: a continuation literal, `UESCAPE`, or the end of the value.
+    AfterPart,
+    /// After `UESCAPE`: its one-character literal.
+    Uescape,
+    /// After a literal that may continue the value or be the next key: its fate waits for the
+    /// next token.
+    Cand(Cand, Part),
+}
+
+#[derive(Debug)]
+struct Value {
+    key: Cand,
+    treat: Treat,
+    start: u64,
+    line: u64,
+    /// End of the last part that belongs to the value.
+    end: u64,
+    parts: Vec<Part>,
+    /// Number of parts (also when `parts` is not collected).
+    count: usize,
+    /// The raw text may still equal the mask literal (then it is left alone).
+    maybe_masked_already: bool,
+    uescape: Option<u8>,
+    uescape_allowed: bool,
+    stage: Stage,
+}
+
+#[derive(Debug)]
+enum Phase {
+    /// `CREATE`/`ALTER` (once `verb` is seen), then `OR REPLACE TEMPORARY SYSTEM`, then
+    /// `CONNECTION`.
+    Header { verb: bool },
+    /// After `CONNECTION`: `IF [NOT] EXISTS`, then the name.
+    Connection { if_words: u8 },
+    /// After a name part: `.` and another part.
+    Name { dot: bool },
+    /// Looking for a key.
+    Body,
+    /// A key candidate; `SEP` makes it a key.
+    Key(Cand),
+    /// `KEY SEP`: the next token starts the value.
+    Sep(Cand, Treat),
+    Value(Box<Value>),
+    Done,
+}
+
+/// One occurrence of `CREATE`/`ALTER`, recognised from there on.
+#[derive(Debug)]
+pub(crate) struct Run {
+    /// Where the `CREATE`/`ALTER` word starts.
+    pub start: u64,
+    pos: u64,
+    line: u64,
+    depth: u32,
+    opened: bool,
+    phase: Phase,
+    name: Vec<Vec<u8>>,
+    partial: Option<Partial>,
+    collect: bool,
+}
+
+impl Run {
+    /// A run at `start`, on line `line`. `collect` says whether secret values are extracted.
+    pub(crate) fn new(start: u64, line: u64, collect: bool) -> Run {
+        Run {
+            start,
+            pos: start,
+            line,
+            depth: 0,
+            opened: false,
+            phase: Phase::Header { verb: false },
+            name: Vec::new(),
+            partial: None,
+            collect,
+        }
+    }
+
+    pub(crate) fn pos(&self) -> u64 {
+        self.partial.as_ref().map_or(self.pos, |p| p.resume)
+    }
+
+    pub(crate) fn is_done(&self) -> bool {
+        matches!(self.phase, Phase::Done)
+    }
+
+    /// The earliest byte this run still reads.
+    pub(crate) fn needs_from(&self) -> u64 {
+        self.pos()
+    }
+
+    /// No mask this run reports later starts before this position, and no byte from here on
+    /// is known to be outside its masks.
+    pub(crate) fn hold(&self, policy: &Policy) -> u64 {
+        if let Some((_, to)) = self.open_mask(policy) {
+            return to;
+        }
+        match &self.phase {
+            Phase::Done => u64::MAX,
+            Phase::Key(cand) => cand.start,
+            Phase::Value(v) => match &v.stage {
+                _ if v.treat == Treat::Mask => v.start,
+                Stage::Cand(cand, _) => cand.start,
+                _ => self.pos(),
+            },
+            Phase::Sep(_, Treat::Mask) => match &self.partial {
+                Some(p) if matches!(p.kind, Long::Quoted(..) | Long::Bare) => p.start,
+                _ => self.pos(),
+            },
+            _ => self.pos(),
+        }
+    }
+
+    /// A mask this run has begun and that is known to cover `start..to`, while its end is not
+    /// known yet: the stream writes the mask and skips those bytes.
+    pub(crate) fn open_mask(&self, policy: &Policy) -> Option<(u64, u64)> {
+        match &self.phase {
+            Phase::Sep(_, Treat::Mask) => {
+                let p = self.partial.as_ref()?;
+                let could_equal_mask = match p.kind {
+                    Long::Quoted(b'\'', Prefix::None) => {
+                        p.content.len() <= policy.mask_raw.len()
+                            && policy.mask_raw.starts_with(&p.content)
+                    }
+                    Long::Quoted(..) | Long::Bare => false,
+                    Long::BlockComment | Long::LineComment => return None,
+                };
+                (!could_equal_mask && p.resume > p.start).then_some((p.start, p.resume))
+            }
+            Phase::Value(v) if v.treat == Treat::Mask && !v.maybe_masked_already => {
+                Some((v.start, v.end))
+            }
+            _ => None,
+        }
+    }
+
+    /// A signature for merging two runs at the same position: equal signatures mean equal
+    /// futures but for depth and name.
+    pub(crate) fn merge_key(&self) -> Option<(u8, u64, u64)> {
+        if self.partial.is_some() {
+            return None;
+        }
+        match &self.phase {
+            Phase::Body => Some((0, 0, 0)),
+            Phase::Key(c) => Some((1, c.start, c.end)),
+            _ => None,
+        }
+    }
+
+    /// Ends the run: another run at the same place finds everything it would.
+    pub(crate) fn stop(&mut self) {
+        self.phase = Phase::Done;
+    }
+
+    /// `(opened, depth)`: a run with `(true, d)` outlives one with `(true, e <= d)` from the
+    /// same position, and `(false, _)` runs end together.
+    pub(crate) fn reach(&self) -> (bool, u32) {
+        (self.opened, self.depth)
+    }
+
+    /// Consumes one token. `limit`: occurrences starting before it are known, so the run may
+    /// read a token starting before it.
+    pub(crate) fn step(
+        &mut self,
+        win: &[u8],
+        base: u64,
+        eof: bool,
+        limit: u64,
+        policy: &Policy,
+        found: &mut Found,
+    ) -> Step {
+        if self.is_done() {
+            return Step::Done;
+        }
+        let tok = match self.next_token(win, base, eof, limit, policy) {
+            Ok(tok) => tok,
+            Err(Step::Done) => {
+                self.finish(policy, found);
+                return Step::Done;
+            }
+            Err(step) => {
+                self.settle_gap(policy, found);
+                return step;
+            }
+        };
+        self.pos = tok.end;
+        self.line = tok.line + tok.newlines;
+        self.on_token(tok, policy, found);
+        if self.is_done() { Step::Done } else { Step::Progress }
+    }
+
+    fn next_token<'w>(
+        &mut self,
+        win: &'w [u8],
+        base: u64,
+        eof: bool,
+        limit: u64,
+        policy: &Policy,
+    ) -> Result<Token<'w>, Step> {
+        if self.partial.is_none() {
+            if self.pos >= limit && !eof {
+                return Err(Step::NeedMore);
+            }
+            let at = (self.pos - base) as usize;
+            let (tok, len) = match lexer::lex(&win[at..], eof) {
+                Lexed::End => return Err(Step::Done),
+                Lexed::NeedMore => return Err(Step::NeedMore),
+                Lexed::Token(tok, len) => (tok, len),
+            };
+            let start = self.pos;
+            let long = match tok {
+                Tok::Quote => Some((Long::Quoted(b'\'', Prefix::None), 1)),
+                Tok::PrefixedQuote => {
+                    let prefix = match win[at] {
+                        b'n' | b'N' => Prefix::N,
+                        b'x' | b'X' => Prefix::X,
+                        b'u' | b'U' => Prefix::U,
+                        _ => Prefix::Charset,
+                    };
+                    Some((Long::Quoted(b'\'', prefix), len))
+                }
+                Tok::DoubleQuote => Some((Long::Quoted(b'"', Prefix::None), 1)),
+                Tok::Backtick => Some((Long::Quoted(b'`', Prefix::None), 1)),
+                Tok::BlockComment => Some((Long::BlockComment, 2)),
+                Tok::LineComment => Some((Long::LineComment, 2)),
+                _ if self.value_starts_bare(tok) => Some((Long::Bare, 0)),
+                _ => None,
+            };
+            match long {
+                Some((kind, opener)) => {
+                    let limit = match kind {
+                        Long::BlockComment | Long::LineComment => 0,
+                        _ => self.content_limit(policy),
+                    };
+                    self.partial = Some(Partial {
+                        kind,
+                        start,
+                        line: self.line,
+                        body: start + opener as u64,
+                        resume: start + opener as u64,
+                        newlines: 0,
+                        content: Vec::new(),
+                        limit,
+                    });
+                }
+                None => {
+                    let kind = match tok {
+                        Tok::Space | Tok::EscapedSpace => Kind::Trivia,
+                        Tok::Word => Kind::Word,
+                        Tok::Sep => Kind::Sep,
+                        Tok::Open => Kind::Open,
+                        Tok::Close => Kind::Close,
+                        Tok::Semi => Kind::Semi,
+                        Tok::Comma => Kind::Comma,
+                        _ => Kind::Other(win[at]),
+                    };
+                    let end = start + len as u64;
+                    return Ok(Token {
+                        kind,
+                        start,
+                        end,
+                        line: self.line,
+                        newlines: lexer::count_newlines(&win[at..at + len]),
+                        word: if kind == Kind::Word { &win[at..at + len] } else { &[] },
+                        content: Vec::new(),
+                        content_complete: true,
+                        terminated: true,
+                    });
+                }
+            }
+        }
+        let p = self.partial.as_mut().expect("a long token is open");
+        let from = (p.resume - base) as usize;
+        let scan = match p.kind {
+            Long::Quoted(q, _) => lexer::scan_quoted(win, from, q, eof),
+            Long::BlockComment => lexer::scan_block_comment(win, from, eof),
+            Long::LineComment => lexer::scan_line_comment(win, from, eof),
+            Long::Bare => lexer::scan_bare(win, from, eof),
+        };
+        let (end, content_end, terminated) = match (scan, p.kind) {
+            (Scan::More(at), _) => {
+                let at = at.max(from);
+                p.take(win, base, from, at);
+                p.resume = base + at as u64;
+                return Err(Step::NeedMore);
+            }
+            (Scan::Closed(end), Long::Quoted(..)) => (end, end - 1, true),
+            (Scan::Closed(end), _) => (end, end, true),
+            (Scan::Unterminated(end), _) => (end, end, false),
+        };
+        p.take(win, base, from, content_end.max(from));
+        let p = self.partial.take().expect("a long token is open");
+        let kind = match p.kind {
+            Long::Quoted(q, prefix) => Kind::Quoted(q, prefix),
+            Long::Bare => Kind::Bare,
+            Long::BlockComment | Long::LineComment => Kind::Trivia,
+        };
+        let complete = p.content.len() as u64 == content_end as u64 + base - p.body;
+        Ok(Token {
+            kind,
+            start: p.start,
+            end: base + end as u64,
+            line: p.line,
+            newlines: p.newlines,
+            word: &[],
+            content: p.content,
+            content_complete: complete,
+            terminated,
+        })
+    }
+
+    /// In `KEY SEP`, anything but trivia, a literal or a terminator starts a bare value.
+    fn value_starts_bare(&self, tok: Tok) -> bool {
+        matches!(self.phase, Phase::Sep(..))
+            && !matches!(
+                tok,
+                Tok::Space
+                    | Tok::EscapedSpace
+                    | Tok::Sep
+                    | Tok::Comma
+                    | Tok::Close
+                    | Tok::Semi
+                    | Tok::LineComment
+                    | Tok::BlockComment
+            )
+    }
+
+    /// How much of a long token's content to keep: all of a sensitive value's when values are
+    /// extracted, else enough to compare keys and the mask.
+    fn content_limit(&self, policy: &Policy) -> usize {
+        let small = policy.key_cap.max(policy.mask_raw.len() + 1);
+        let masking = match &self.phase {
+            Phase::Sep(_, Treat::Mask) => true,
+            Phase::Value(v) => v.treat == Treat::Mask,
+            _ => false,
+        };
+        if masking && self.collect { usize::MAX } else { small }
+    }
+
+    fn on_token(&mut self, tok: Token<'_>, policy: &Policy, found: &mut Found) {
+        let phase = std::mem::replace(&mut self.phase, Phase::Done);
+        self.phase = match phase {
+            Phase::Header { verb } => self.header(verb, &tok),
+            Phase::Connection { if_words } => self.connection(if_words, tok, policy, found),
+            Phase::Name { dot } => self.name_part(dot, tok, policy, found),
+            Phase::Body => self.body(tok, policy, found),
+            Phase::Key(cand) => {
+                if tok.start > cand.end + MAX_GAP {
+                    self.body(tok, policy, found)
+                } else {
+                    match tok.kind {
+                        Kind::Trivia => Phase::Key(cand),
+                        Kind::Sep => self.separator(cand, policy, found),
+                        _ => self.body(tok, policy, found),
+                    }
+                }
+            }
+            Phase::Sep(key, treat) => match tok.kind {
+                Kind::Trivia | Kind::Sep => Phase::Sep(key, treat),
+                Kind::Quoted(..) | Kind::Bare => self.value_part(key, treat, tok, policy, found),
+                _ => self.body(tok, policy, found),
+            },
+            Phase::Value(value) => self.value_next(value, tok, policy, found),
+            Phase::Done => Phase::Done,
+        };
+    }
+
+    fn header(&mut self, verb: bool, tok: &Token<'_>) -> Phase {
+        match tok.kind {
+            Kind::Trivia if verb => Phase::Header { verb },
+            Kind::Word if !verb && (is(tok.word, "CREATE") || is(tok.word, "ALTER")) => {
+                Phase::Header { verb: true }
+            }
+            Kind::Word
+                if verb
+                    && ["OR", "REPLACE", "TEMPORARY", "SYSTEM"].iter().any(|w| is(tok.word, w)) =>
+            {
+                Phase::Header { verb }
+            }
+            Kind::Word if verb && is(tok.word, "CONNECTION") => Phase::Connection { if_words: 0 },
+            _ => Phase::Done,
+        }
+    }
+
+    fn connection(&mut self, if_words: u8, tok: Token<'_>, p: &Policy, f: &mut Found) -> Phase {
+        match tok.kind {
+            Kind::Trivia => Phase::Connection { if_words },
+            Kind::Word if if_words == 0 && is(tok.word, "IF") => Phase::Connection { if_words: 1 },
+            Kind::Word if if_words == 1 && is(tok.word, "NOT") => Phase::Connection { if_words: 2 },
+            Kind::Word if if_words >= 1 && is(tok.word, "EXISTS") => {
+                Phase::Connection { if_words: 3 }
+            }
+            Kind::Word if !["WITH", "SET", "COMMENT", "RENAME", "RESET"].iter().any(|w| is(tok.word, w)) => {
+                self.name_part(true, tok, p, f)
+            }
+            Kind::Quoted(b'`', _) => self.name_part(true, tok, p, f),
+            _ => self.body(tok, p, f),
+        }
+    }
+
+    /// `dot`: a part may come now (at the start, or after a `.`).
+    fn name_part(&mut self, dot: bool, tok: Token<'_>, p: &Policy, f: &mut Found) -> Phase {
+        match tok.kind {
+            Kind::Word if dot && self.name.len() < 3 => {
+                for part in tok.word.split(|&b| b == b'.') {
+                    if self.name.len() < 3 {
+                        self.name.push(part[..part.len().min(MAX_NAME_PART)].to_vec());
+                    }
+                }
+                Phase::Name { dot: tok.word.ends_with(b".") }
+            }
+            Kind::Quoted(b'`', _) if dot && self.name.len() < 3 => {
+                let mut part = undouble(&tok.content, b'`');
+                part.truncate(MAX_NAME_PART);
+                self.name.push(part);
+                Phase::Name { dot: false }
+            }
+            Kind::Other(b'.') if !dot => Phase::Name { dot: true },
+            _ => self.body(tok, p, f),
+        }
+    }
+
+    /// A token while looking for a key; also where every other phase hands over a token it
+    /// does not take.
+    fn body(&mut self, tok: Token<'_>, policy: &Policy, found: &mut Found) -> Phase {
+        match tok.kind {
+            Kind::Semi => Phase::Done,
+            Kind::Open => {
+                self.opened = true;
+                self.depth += 1;
+                Phase::Body
+            }
+            Kind::Close if self.opened => {
+                self.depth -= 1;
+                if self.depth == 0 { Phase::Done } else { Phase::Body }
+            }
+            Kind::Word => Phase::Key(Cand {
+                start: tok.start,
+                end: tok.end,
+                line: tok.line,
+                text: (tok.word.len() <= policy.key_cap).then(|| tok.word.to_vec()),
+            }),
+            Kind::Quoted(q, _) => Phase::Key(Cand {
+                start: tok.start,
+                end: tok.end,
+                line: tok.line,
+                text: (tok.content_complete && tok.content.len() <= policy.key_cap)
+                    .then(|| undouble(&tok.content, q)),
+            }),
+            _ => {
+                let _ = found;
+                Phase::Body
+            }
+        }
+    }
+
+    fn separator(&mut self, key: Cand, policy: &Policy, found: &mut Found) -> Phase {
+        let class = match &key.text {
+            Some(text) => keys::classify(text, &policy.keys),
+            None => KeyClass::Other,
+        };
+        let treat = match class {
+            KeyClass::Sensitive => Treat::Mask,
+            KeyClass::NearMiss(_) if policy.strict => Treat::Mask,
+            KeyClass::NearMiss(i) => {
+                found.warnings.push(Warning {
+                    key: lossy(key.text.as_deref().unwrap_or_default()),
+                    suggestion: policy.keys[i].clone(),
+                    start: key.start,
+                    end: key.end,
+                    line: key.line,
+                });
+                Treat::Keep
+            }
+            KeyClass::Other => Treat::Keep,
+        };
+        Phase::Sep(key, treat)
+    }
+
+    fn value_part(
+        &mut self,
+        key: Cand,
+        treat: Treat,
+        tok: Token<'_>,
+        policy: &Policy,
+        found: &mut Found,
+    ) -> Phase {
+        let (quote, prefix) = match tok.kind {
+            Kind::Quoted(q, prefix) => (q, prefix),
+            _ => (0, Prefix::None),
+        };
+        let maybe_masked_already = quote == b'\''
+            && prefix == Prefix::None
+            && tok.terminated
+            && tok.content == policy.mask_raw;
+        let mut value = Box::new(Value {
+            key,
+            treat,
+            start: tok.start,
+            line: tok.line,
+            end: tok.end,
+            parts: Vec::new(),
+            count: 1,
+            maybe_masked_already,
+            uescape: None,
+            uescape_allowed: prefix == Prefix::U,
+            stage: Stage::AfterPart,
+        });
+        if treat == Treat::Mask && self.collect {
+            value.parts.push(Part { quote, prefix, raw: tok.content });
+        }
+        if quote == b'\'' && tok.terminated {
+            Phase::Value(value)
+        } else {
+            self.finish_value(value, found);
+            Phase::Body
+        }
+    }
+
+    fn value_next(&mut self, mut v: Box<Value>, tok: Token<'_>, p: &Policy, f: &mut Found) -> Phase {
+        let stage = std::mem::replace(&mut v.stage, Stage::AfterPart);
+        match stage {
+            Stage::AfterPart | Stage::Uescape if tok.start > v.end + MAX_GAP => {
+                self.finish_value(v, f);
+                self.body(tok, p, f)
+            }
+            Stage::AfterPart => match tok.kind {
+                Kind::Trivia => Phase::Value(v),
+                Kind::Word if v.uescape_allowed && is(tok.word, "UESCAPE") => {
+                    v.stage = Stage::Uescape;
+                    Phase::Value(v)
+                }
+                Kind::Quoted(b'\'', prefix) => {
+                    let cand = Cand {
+                        start: tok.start,
+                        end: tok.end,
+                        line: tok.line,
+                        text: (tok.content_complete && tok.content.len() <= p.key_cap)
+                            .then(|| undouble(&tok.content, b'\'')),
+                    };
+                    let terminated = tok.terminated;
+                    v.stage = Stage::Cand(cand, Part { quote: b'\'', prefix, raw: tok.content });
+                    if terminated {
+                        Phase::Value(v)
+                    } else {
+                        // an unterminated literal runs to the end: it cannot be a key
+                        self.join_cand(&mut v);
+                        self.finish_value(v, f);
+                        Phase::Body
+                    }
+                }
+                _ => {
+                    self.finish_value(v, f);
+                    self.body(tok, p, f)
+                }
+            },
+            Stage::Uescape => match tok.kind {
+                Kind::Trivia => {
+                    v.stage = Stage::Uescape;
+                    Phase::Value(v)
+                }
+                Kind::Quoted(b'\'', _) => {
+                    v.uescape = undouble(&tok.content, b'\'').first().copied();
+                    v.uescape_allowed = false;
+                    v.end = tok.end;
+                    v.maybe_masked_already = false;
+                    Phase::Value(v)
+                }
+                _ => {
+                    self.finish_value(v, f);
+                    self.body(tok, p, f)
+                }
+            },
+            Stage::Cand(cand, part) => {
+                if tok.start > cand.end + MAX_GAP {
+                    v.stage = Stage::Cand(cand, part);
+                    self.join_cand(&mut v);
+                    self.finish_value(v, f);
+                    return self.body(tok, p, f);
+                }
+                match tok.kind {
+                    Kind::Trivia => {
+                        v.stage = Stage::Cand(cand, part);
+                        Phase::Value(v)
+                    }
+                    Kind::Sep => {
+                        self.finish_value(v, f);
+                        self.separator(cand, p, f)
+                    }
+                    _ => {
+                        v.stage = Stage::Cand(cand, part);
+                        self.join_cand(&mut v);
+                        self.value_next(v, tok, p, f)
+                    }
+                }
+            }
+        }
+    }
+
+    fn join_cand(&mut self, v: &mut Value) {
+        if let Stage::Cand(cand, part) = std::mem::replace(&mut v.stage, Stage::AfterPart) {
+            v.end = cand.end;
+            v.count += 1;
+            v.maybe_masked_already = false;
+            v.uescape_allowed = false;
+            if v.treat == Treat::Mask && self.collect {
+                v.parts.push(part);
+            }
+        }
+    }
+
+    fn finish_value(&mut self, v: Box<Value>, found: &mut Found) {
+        if v.treat != Treat::Mask || v.maybe_masked_already {
+            return;
+        }
+        let value = if self.collect { decode(&v.parts, v.uescape) } else { Vec::new() };
+        let connection = (!self.name.is_empty()).then(|| {
+            let parts: Vec<String> = self.name.iter().map(|p| lossy(p)).collect();
+            parts.join(".")
+        });
+        found.secrets.push((
+            self.start,
+            Secret {
+                raw: Vec::new(),
+                key: lossy(v.key.text.as_deref().unwrap_or_default()),
+                value: lossy(&value),
+                connection,
+                start: v.start,
+                end: v.end,
+                line: v.line,
+            },
+        ));
+    }
+
+    /// The input ended.
+    fn finish(&mut self, policy: &Policy, found: &mut Found) {
+        let _ = policy;
+        if let Phase::Value(mut v) = std::mem::replace(&mut self.phase, Phase::Done) {
+            self.join_cand(&mut v);
+            self.finish_value(v, found);
+        }
+    }
+
+    /// While a trivia token is still being scanned after a key or a value part, the gap may
+    /// already be known to exceed [`MAX_GAP`]: decide now, as the whole input would at the next
+    /// token, so the stream can release the bytes held for it.
+    fn settle_gap(&mut self, policy: &Policy, found: &mut Found) {
+        let Some(p) = &self.partial else { return };
+        if !matches!(p.kind, Long::BlockComment | Long::LineComment) {
+            return;
+        }
+        let at = p.resume;
+        let phase = std::mem::replace(&mut self.phase, Phase::Done);
+        self.phase = match phase {
+            Phase::Key(cand) if at > cand.end + MAX_GAP => Phase::Body,
+            Phase::Value(mut v) => {
+                let anchor = match &v.stage {
+                    Stage::Cand(cand, _) => cand.end,
+                    _ => v.end,
+                };
+                if at > anchor + MAX_GAP {
+                    self.join_cand(&mut v);
+                    self.finish_value(v, found);
+                    Phase::Body
+                } else {
+                    Phase::Value(v)
+                }
+            }
+            other => other,
+        };
+        let _ = policy;
+    }
+}
+
+impl Partial {
+    /// Keeps `win[from..to]` of the content, up to the limit.
+    fn take(&mut self, win: &[u8], base: u64, from: usize, to: usize) {
+        self.newlines += lexer::count_newlines(&win[from..to]);
+        let body_from = ((self.body.max(base + from as u64)) - base) as usize;
+        if body_from < to && self.content.len() < self.limit {
+            let room = self.limit - self.content.len();
+            let chunk = &win[body_from..to];
+            self.content.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
+    }
+}
+
+fn is(word: &[u8], keyword: &str) -> bool {
+    word.eq_ignore_ascii_case(keyword.as_bytes())
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Undoes doubled quotes.
+fn undouble(raw: &[u8], quote: u8) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        out.push(raw[i]);
+        i += if raw[i] == quote && raw.get(i + 1) == Some(&quote) { 2 } else { 1 };
+    }
+    out
+}
+
+/// The value as the SQL engine sees it (SPEC §6).
+fn decode(parts: &[Part], uescape: Option<u8>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for part in parts {
+        if part.quote == 0 {
+            out.extend_from_slice(&part.raw);
+            continue;
+        }
+        let text = undouble(&part.raw, part.quote);
+        match part.prefix {
+            Prefix::U => decode_unicode_escapes(&text, uescape.unwrap_or(b'\\'), &mut out),
+            Prefix::X | Prefix::N | Prefix::Charset | Prefix::None => out.extend_from_slice(&text),
+        }
+    }
+    out
+}
+
+/// `\XXXX`, `\+XXXXXX` and `\\` with `esc` in place of the backslash; anything else is kept.
+fn decode_unicode_escapes(text: &[u8], esc: u8, out: &mut Vec<u8>) {
+    let hex = |s: &[u8]| {
+        std::str::from_utf8(s).ok().filter(|s| s.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|s| u32::from_str_radix(s, 16).ok())
+            .and_then(char::from_u32)
+    };
+    let mut i = 0;
+    while i < text.len() {
+        if text[i] == esc {
+            if text.get(i + 1) == Some(&esc) {
+                out.push(esc);
+                i += 2;
+                continue;
+            }
+            if text.get(i + 1) == Some(&b'+') {
+                if let Some(c) = text.get(i + 2..i + 8).and_then(hex) {
+                    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                    i += 8;
+                    continue;
+                }
+            } else if let Some(c) = text.get(i + 1..i + 5).and_then(hex) {
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                i += 5;
+                continue;
+            }
+        }
+        out.push(text[i]);
+        i += 1;
+    }
+}
