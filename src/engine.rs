@@ -15,8 +15,19 @@ use crate::lexer;
 use crate::scan::{Found, Policy, Run, Step};
 use crate::secret::{Secret, Warning};
 
-/// Bytes held back at a window's end so a keyword is never cut.
-const KEYWORD_TAIL: u64 = 8;
+/// How many bytes at the end of `win` could begin `CREATE` or `ALTER`: the search holds them
+/// back until more input shows what they are.
+fn keyword_tail(win: &[u8]) -> u64 {
+    (1..=5)
+        .rev()
+        .find(|&n| {
+            n <= win.len()
+                && ["create", "alter"].iter().any(|k| {
+                    k.len() > n && k.as_bytes()[..n].eq_ignore_ascii_case(&win[win.len() - n..])
+                })
+        })
+        .unwrap_or(0) as u64
+}
 
 /// Where the engine's results go.
 pub(crate) trait Sink {
@@ -91,11 +102,6 @@ impl Engine {
         self.last_warning = None;
     }
 
-    /// The line number at the position newlines are counted to, and that position.
-    pub(crate) fn line_cursor(&self) -> (u64, u64) {
-        (self.line_at, self.line)
-    }
-
     /// Processes `win`, which holds the input from absolute offset `base`; `eof` says it runs to
     /// the end. Returns the first position the next window must still hold.
     pub(crate) fn advance(
@@ -108,7 +114,11 @@ impl Engine {
         sink: &mut dyn Sink,
     ) -> u64 {
         let end = base + win.len() as u64;
-        let scan_to = if eof { end } else { end.saturating_sub(KEYWORD_TAIL).max(self.search_from) };
+        let scan_to = if eof {
+            end
+        } else {
+            (end - keyword_tail(win)).max(self.search_from)
+        };
         self.blocked.clear();
         self.blocked.resize(self.runs.len(), false);
         loop {
@@ -119,9 +129,7 @@ impl Engine {
                 .filter(|&i| !self.blocked[i])
                 .min_by_key(|&i| (self.runs[i].pos(), self.runs[i].start));
             match (behind, self.next) {
-                (b, Some((start, line)))
-                    if b.is_none_or(|i| self.runs[i].pos() >= start) =>
-                {
+                (b, Some((start, line))) if b.is_none_or(|i| self.runs[i].pos() >= start) => {
                     self.next = None;
                     self.runs.push(Run::new(start, line, self.collect));
                     self.blocked.push(false);
@@ -175,10 +183,19 @@ impl Engine {
 
     /// The next `CREATE`/`ALTER` starting before `scan_to` that is not glued to a word before
     /// it (an escaped `\n` before it counts as a break, as in JSON records).
-    fn find_next(&mut self, win: &[u8], base: u64, scan_to: u64, finder: &Regex) -> Option<(u64, u64)> {
+    fn find_next(
+        &mut self,
+        win: &[u8],
+        base: u64,
+        scan_to: u64,
+        finder: &Regex,
+    ) -> Option<(u64, u64)> {
         while self.search_from < scan_to {
             let from = (self.search_from - base) as usize;
-            let found = finder.find_at(win, from).map(|m| m.start()).filter(|&s| base + (s as u64) < scan_to);
+            let found = finder
+                .find_at(win, from)
+                .map(|m| m.start())
+                .filter(|&s| base + (s as u64) < scan_to);
             let Some(at) = found else {
                 self.search_from = scan_to;
                 return None;
@@ -202,18 +219,30 @@ impl Engine {
     /// Drops run `i`, or the run it meets, when one of them will find everything the other
     /// would.
     fn merge(&mut self, i: usize) {
-        let Some(key) = self.runs[i].merge_key() else { return };
+        let Some(key) = self.runs[i].merge_key() else {
+            return;
+        };
         let pos = self.runs[i].pos();
         let other = (0..self.runs.len()).find(|&j| {
             j != i && self.runs[j].pos() == pos && self.runs[j].merge_key() == Some(key)
         });
         let Some(j) = other else { return };
         let (a, b) = (self.runs[i].reach(), self.runs[j].reach());
-        let newer = if self.runs[i].start > self.runs[j].start { i } else { j };
+        let newer = if self.runs[i].start > self.runs[j].start {
+            i
+        } else {
+            j
+        };
         let drop = match (a, b) {
             ((false, _), (false, _)) => newer,
             ((true, da), (true, db)) if da == db => newer,
-            ((true, da), (true, db)) => if da < db { i } else { j },
+            ((true, da), (true, db)) => {
+                if da < db {
+                    i
+                } else {
+                    j
+                }
+            }
             _ => return,
         };
         self.runs[drop].stop();
@@ -221,19 +250,30 @@ impl Engine {
 
     /// Writes everything before `decided` (and masks that start before it).
     fn emit(&mut self, win: &[u8], base: u64, decided: u64, policy: &Policy, sink: &mut dyn Sink) {
-        self.found.secrets.sort_by_key(|(run, s)| std::cmp::Reverse((s.start, *run)));
-        self.found.warnings.sort_by_key(|w| std::cmp::Reverse(w.start));
+        self.found
+            .secrets
+            .sort_by_key(|(run, s)| std::cmp::Reverse((s.start, *run)));
+        self.found
+            .warnings
+            .sort_by_key(|w| std::cmp::Reverse(w.start));
         loop {
             if let Some((run_start, start, at)) = self.open {
                 let still_open = self.runs.iter().find_map(|r| {
-                    (r.start == run_start).then(|| r.open_mask(policy)).flatten().filter(|m| m.0 == start)
+                    (r.start == run_start)
+                        .then(|| r.open_mask(policy))
+                        .flatten()
+                        .filter(|m| m.0 == start)
                 });
                 if let Some((_, to)) = still_open {
                     self.out = self.out.max(to);
                     return;
                 }
                 self.open = None;
-                let index = self.found.secrets.iter().position(|(r, s)| *r == run_start && s.start == start);
+                let index = self
+                    .found
+                    .secrets
+                    .iter()
+                    .position(|(r, s)| *r == run_start && s.start == start);
                 if let Some(index) = index {
                     let (_, mut secret) = self.found.secrets.remove(index);
                     secret.start = at;

@@ -54,10 +54,16 @@ pub(crate) enum KeyClass {
 
 /// Classifies `key` (unquoted) against `sensitive`.
 pub(crate) fn classify(key: &[u8], sensitive: &[String]) -> KeyClass {
-    if sensitive.iter().any(|k| key.eq_ignore_ascii_case(k.as_bytes())) {
+    if sensitive
+        .iter()
+        .any(|k| key.eq_ignore_ascii_case(k.as_bytes()))
+    {
         return KeyClass::Sensitive;
     }
-    if KNOWN_SAFE_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k.as_bytes())) {
+    if KNOWN_SAFE_KEYS
+        .iter()
+        .any(|k| key.eq_ignore_ascii_case(k.as_bytes()))
+    {
         return KeyClass::Other;
     }
     let lower = key.to_ascii_lowercase();
@@ -72,7 +78,10 @@ pub(crate) fn classify(key: &[u8], sensitive: &[String]) -> KeyClass {
 }
 
 fn strip_separators(key: &[u8]) -> Vec<u8> {
-    key.iter().copied().filter(|b| !matches!(b, b'-' | b'_' | b'.')).collect()
+    key.iter()
+        .copied()
+        .filter(|b| !matches!(b, b'-' | b'_' | b'.'))
+        .collect()
 }
 
 /// True when `a` becomes `b` by exactly one insertion, deletion, replacement or swap of two

@@ -7,7 +7,7 @@
 //! for the closing delimiter with `memchr` and can stop and resume at any byte.
 //!
 //! Invariant: the result depends only on the bytes, never on where the input was cut. A token is
-//! reported only when [`LOOKAHEAD`] bytes after it are available (or the input has ended), and
+//! reported only when the bytes after it that could extend it are available (or the input has ended), and
 //! no token is longer than [`MAX_TOKEN`], so a window of `MAX_TOKEN + LOOKAHEAD` bytes always
 //! decides the same way as the whole input.
 
@@ -15,8 +15,8 @@ use logos::Logos;
 
 /// The longest token `lex` reports; a longer word or run of spaces is reported in pieces.
 pub(crate) const MAX_TOKEN: usize = 1 << 20;
-/// Bytes that must follow a token before it is known to be complete.
-pub(crate) const LOOKAHEAD: usize = 4;
+/// The most bytes that must follow a token before it is known to be complete.
+pub(crate) const LOOKAHEAD: usize = 2;
 
 /// The token that starts at a position (Flink SQL, after Calcite).
 #[derive(Logos, Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,10 +38,11 @@ pub(crate) enum Tok {
     #[token("'")]
     Quote,
     /// `N'`, `X'`, `U&'`, `_UTF8'`: a literal prefix glued to its opening quote. Longest match
-    /// makes `N'` win over the word `N`, so no priority is needed.
+    /// makes `N'` win over the word `N`, so no priority is needed; a charset name has the
+    /// shape of a word, so one byte after a word decides between the two.
     #[regex(r"[nNxX]'")]
     #[regex(r"[uU]&'")]
-    #[regex(r"_[A-Za-z0-9][A-Za-z0-9_.:-]*'")]
+    #[regex(r"_[A-Za-z0-9_$]*(?:[.-][A-Za-z0-9_$]+)*'")]
     PrefixedQuote,
     /// `"` opening a double-quoted literal
     #[token("\"")]
@@ -97,7 +98,25 @@ pub(crate) fn lex(rest: &[u8], eof: bool) -> Lexed {
         Some(Err(())) | None => Tok::Other,
     };
     let len = lexer.span().end.max(1);
-    if len + LOOKAHEAD <= window.len() || (eof && !capped) {
+    // Bytes after the token that decide it is complete: none for fixed tokens nothing longer
+    // starts with; two after a word that a `.`/`-` could extend or a `&` could turn into
+    // `U&'`; one otherwise (a space, `=` or `-` could continue it).
+    let after = match kind {
+        Tok::Open
+        | Tok::Close
+        | Tok::Semi
+        | Tok::Comma
+        | Tok::Quote
+        | Tok::PrefixedQuote
+        | Tok::DoubleQuote
+        | Tok::Backtick
+        | Tok::LineComment
+        | Tok::BlockComment
+        | Tok::EscapedSpace => 0,
+        Tok::Word if matches!(window.get(len), Some(b'.' | b'-' | b'&')) => 2,
+        _ => 1,
+    };
+    if len + after <= window.len() || (eof && !capped) {
         Lexed::Token(kind, len)
     } else if capped {
         Lexed::Token(kind, len.min(MAX_TOKEN))
@@ -173,9 +192,12 @@ pub(crate) fn scan_line_comment(bytes: &[u8], from: usize, eof: bool) -> Scan {
 
 /// Scans a bare value from `from`: everything up to whitespace, `,`, `)` or `;`.
 pub(crate) fn scan_bare(bytes: &[u8], from: usize, eof: bool) -> Scan {
-    let end = bytes[from..]
-        .iter()
-        .position(|&b| matches!(b, b' ' | b'\t' | b'\x0c' | b'\r' | b'\n' | b',' | b')' | b';'));
+    let end = bytes[from..].iter().position(|&b| {
+        matches!(
+            b,
+            b' ' | b'\t' | b'\x0c' | b'\r' | b'\n' | b',' | b')' | b';'
+        )
+    });
     match end {
         Some(i) => Scan::Closed(from + i),
         None if eof => Scan::Closed(bytes.len()),
@@ -209,7 +231,13 @@ mod tests {
         use Tok::*;
         assert_tokens(
             "('api-key'=",
-            &[(Open, "("), (Quote, "'"), (Word, "api-key"), (Quote, "'"), (Sep, "=")],
+            &[
+                (Open, "("),
+                (Quote, "'"),
+                (Word, "api-key"),
+                (Quote, "'"),
+                (Sep, "="),
+            ],
         );
     }
 
@@ -235,7 +263,16 @@ mod tests {
     #[test]
     fn double_dash_ends_word() {
         use Tok::*;
-        assert_tokens("a--b a-b.c", &[(Word, "a"), (LineComment, "--"), (Word, "b"), (Space, " "), (Word, "a-b.c")]);
+        assert_tokens(
+            "a--b a-b.c",
+            &[
+                (Word, "a"),
+                (LineComment, "--"),
+                (Word, "b"),
+                (Space, " "),
+                (Word, "a-b.c"),
+            ],
+        );
     }
 
     #[test]
@@ -243,7 +280,15 @@ mod tests {
         use Tok::*;
         assert_tokens(
             "=>\\n: ==\\x",
-            &[(Sep, "=>"), (EscapedSpace, "\\n"), (Sep, ":"), (Space, " "), (Sep, "=="), (Other, "\\"), (Word, "x")],
+            &[
+                (Sep, "=>"),
+                (EscapedSpace, "\\n"),
+                (Sep, ":"),
+                (Space, " "),
+                (Sep, "=="),
+                (Other, "\\"),
+                (Word, "x"),
+            ],
         );
     }
 

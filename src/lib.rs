@@ -11,7 +11,7 @@
 //! );
 //! let secret = &r.secrets()[0];
 //! assert_eq!((secret.key(), secret.value(), secret.connection()), ("api-key", "sk-1", Some("llm")));
-//! assert_eq!(secret.span(), 78..84);
+//! assert_eq!(secret.span(), 75..81);
 //! ```
 //!
 //! # Guarantees
@@ -51,5 +51,5 @@ mod secret;
 pub mod stream;
 
 pub use keys::{DEFAULT_KEYS, KNOWN_SAFE_KEYS};
-pub use redact::{display, redact, Display, Redacted, RedactedBytes, Redactor, RedactorBuilder};
+pub use redact::{Display, Redacted, RedactedBytes, Redactor, RedactorBuilder, display, redact};
 pub use secret::{Secret, Warning};

@@ -166,7 +166,10 @@ pub fn redact(sql: &str) -> Redacted<'_> {
 /// assert_eq!(line, "ALTER CONNECTION c SET ('token' = '<REDACTED>')");
 /// ```
 pub fn display(sql: &str) -> Display<'_> {
-    Display { redactor: default_redactor(), sql }
+    Display {
+        redactor: default_redactor(),
+        sql,
+    }
 }
 
 fn default_redactor() -> &'static Redactor {
@@ -219,7 +222,12 @@ impl Redactor {
                     .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
             ),
         };
-        Redacted { text, secrets: out.secrets, warnings: out.warnings, mask: self.policy.mask_literal() }
+        Redacted {
+            text,
+            secrets: out.secrets,
+            warnings: out.warnings,
+            mask: self.policy.mask_literal(),
+        }
     }
 
     /// Masks input that need not be UTF-8: bytes that are not pass through untouched, and the
@@ -231,7 +239,12 @@ impl Redactor {
     /// ```
     pub fn redact_bytes<'a>(&self, sql: &'a [u8]) -> RedactedBytes<'a> {
         let out = self.run(sql);
-        RedactedBytes { text: out.text, secrets: out.secrets, warnings: out.warnings, mask: self.policy.mask_literal() }
+        RedactedBytes {
+            text: out.text,
+            secrets: out.secrets,
+            warnings: out.warnings,
+            mask: self.policy.mask_literal(),
+        }
     }
 
     /// Like [`redact`](Self::redact), appending to the caller's buffers (for hot loops that
@@ -251,7 +264,13 @@ impl Redactor {
         secrets: &mut Vec<Secret>,
         warnings: &mut Vec<Warning>,
     ) {
-        let mut sink = IntoSink { text: Text::Str(text), input: sql.as_bytes(), mask: self.policy.mask_literal(), secrets, warnings };
+        let mut sink = IntoSink {
+            text: Text::Str(text),
+            input: sql.as_bytes(),
+            mask: self.policy.mask_literal(),
+            secrets,
+            warnings,
+        };
         self.drive(sql.as_bytes(), &mut sink);
     }
 
@@ -270,7 +289,13 @@ impl Redactor {
         secrets: &mut Vec<Secret>,
         warnings: &mut Vec<Warning>,
     ) {
-        let mut sink = IntoSink { text: Text::Bytes(text), input: sql, mask: self.policy.mask_literal(), secrets, warnings };
+        let mut sink = IntoSink {
+            text: Text::Bytes(text),
+            input: sql,
+            mask: self.policy.mask_literal(),
+            secrets,
+            warnings,
+        };
         self.drive(sql, &mut sink);
     }
 
@@ -282,7 +307,10 @@ impl Redactor {
     ///            "ALTER CONNECTION c SET (token = 'x')");
     /// ```
     pub fn display<'a>(&'a self, sql: &'a str) -> Display<'a> {
-        Display { redactor: self, sql }
+        Display {
+            redactor: self,
+            sql,
+        }
     }
 
     pub(crate) fn policy(&self) -> &Policy {
@@ -294,7 +322,14 @@ impl Redactor {
     }
 
     fn run<'a>(&self, sql: &'a [u8]) -> Outcome<'a> {
-        let mut sink = LazySink { input: sql, at: 0, text: None, mask: self.policy.mask_literal(), secrets: Vec::new(), warnings: Vec::new() };
+        let mut sink = LazySink {
+            input: sql,
+            at: 0,
+            text: None,
+            mask: self.policy.mask_literal(),
+            secrets: Vec::new(),
+            warnings: Vec::new(),
+        };
         self.drive(sql, &mut sink);
         Outcome {
             text: sink.text.map_or(Cow::Borrowed(sql), Cow::Owned),
@@ -316,13 +351,24 @@ impl Redactor {
             let (content_end, next) = match memchr::memchr(b'\n', &sql[start..]) {
                 Some(i) => {
                     let nl = start + i;
-                    let content_end = if nl > start && sql[nl - 1] == b'\r' { nl - 1 } else { nl };
+                    let content_end = if nl > start && sql[nl - 1] == b'\r' {
+                        nl - 1
+                    } else {
+                        nl
+                    };
                     (content_end, nl + 1)
                 }
                 None => (sql.len(), sql.len()),
             };
             engine.reset(start as u64, line);
-            engine.advance(&sql[start..content_end], start as u64, true, &self.policy, &self.finder, sink);
+            engine.advance(
+                &sql[start..content_end],
+                start as u64,
+                true,
+                &self.policy,
+                &self.finder,
+                sink,
+            );
             if next > content_end {
                 sink.text(&sql[content_end..next]);
             }
@@ -356,7 +402,9 @@ impl Sink for LazySink<'_> {
         self.at += bytes.len();
     }
     fn mask(&mut self, start: u64) {
-        let text = self.text.get_or_insert_with(|| self.input[..self.at].to_vec());
+        let text = self
+            .text
+            .get_or_insert_with(|| self.input[..self.at].to_vec());
         text.extend_from_slice(&self.mask);
         self.at = start as usize;
     }
@@ -487,7 +535,8 @@ impl<'a> Redacted<'a> {
     /// ```
     pub fn unmask(&self) -> String {
         let bytes = unmask(self.text.as_bytes(), &self.secrets, &self.mask);
-        String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 

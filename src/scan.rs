@@ -28,7 +28,6 @@ const MAX_NAME_PART: usize = 1024;
 #[derive(Clone, Debug)]
 pub(crate) struct Policy {
     pub keys: Vec<String>,
-    pub mask: String,
     /// The mask text with `'` doubled: what stands between the quotes of the mask literal.
     pub mask_raw: Vec<u8>,
     pub strict: bool,
@@ -42,7 +41,13 @@ impl Policy {
         let mask_raw = mask.replace('\'', "''").into_bytes();
         let longest = keys.iter().map(|k| k.len()).max().unwrap_or(0);
         let key_cap = 256.max(2 * longest + 2);
-        Policy { keys, mask, mask_raw, strict, lines, key_cap }
+        Policy {
+            keys,
+            mask_raw,
+            strict,
+            lines,
+            key_cap,
+        }
     }
 
     /// The mask literal written in place of a value: `'<REDACTED>'`.
@@ -192,11 +197,17 @@ struct Value {
 enum Phase {
     /// `CREATE`/`ALTER` (once `verb` is seen), then `OR REPLACE TEMPORARY SYSTEM`, then
     /// `CONNECTION`.
-    Header { verb: bool },
+    Header {
+        verb: bool,
+    },
     /// After `CONNECTION`: `IF [NOT] EXISTS`, then the name.
-    Connection { if_words: u8 },
+    Connection {
+        if_words: u8,
+    },
     /// After a name part: `.` and another part.
-    Name { dot: bool },
+    Name {
+        dot: bool,
+    },
     /// Looking for a key.
     Body,
     /// A key candidate; `SEP` makes it a key.
@@ -348,7 +359,11 @@ impl Run {
         self.pos = tok.end;
         self.line = tok.line + tok.newlines;
         self.on_token(tok, policy, found);
-        if self.is_done() { Step::Done } else { Step::Progress }
+        if self.is_done() {
+            Step::Done
+        } else {
+            Step::Progress
+        }
     }
 
     fn next_token<'w>(
@@ -423,7 +438,11 @@ impl Run {
                         end,
                         line: self.line,
                         newlines: lexer::count_newlines(&win[at..at + len]),
-                        word: if kind == Kind::Word { &win[at..at + len] } else { &[] },
+                        word: if kind == Kind::Word {
+                            &win[at..at + len]
+                        } else {
+                            &[]
+                        },
                         content: Vec::new(),
                         content_complete: true,
                         terminated: true,
@@ -496,7 +515,11 @@ impl Run {
             Phase::Value(v) => v.treat == Treat::Mask,
             _ => false,
         };
-        if masking && self.collect { usize::MAX } else { small }
+        if masking && self.collect {
+            usize::MAX
+        } else {
+            small
+        }
     }
 
     fn on_token(&mut self, tok: Token<'_>, policy: &Policy, found: &mut Found) {
@@ -535,7 +558,9 @@ impl Run {
             }
             Kind::Word
                 if verb
-                    && ["OR", "REPLACE", "TEMPORARY", "SYSTEM"].iter().any(|w| is(tok.word, w)) =>
+                    && ["OR", "REPLACE", "TEMPORARY", "SYSTEM"]
+                        .iter()
+                        .any(|w| is(tok.word, w)) =>
             {
                 Phase::Header { verb }
             }
@@ -552,7 +577,11 @@ impl Run {
             Kind::Word if if_words >= 1 && is(tok.word, "EXISTS") => {
                 Phase::Connection { if_words: 3 }
             }
-            Kind::Word if !["WITH", "SET", "COMMENT", "RENAME", "RESET"].iter().any(|w| is(tok.word, w)) => {
+            Kind::Word
+                if !["WITH", "SET", "COMMENT", "RENAME", "RESET"]
+                    .iter()
+                    .any(|w| is(tok.word, w)) =>
+            {
                 self.name_part(true, tok, p, f)
             }
             Kind::Quoted(b'`', _) => self.name_part(true, tok, p, f),
@@ -566,10 +595,13 @@ impl Run {
             Kind::Word if dot && self.name.len() < 3 => {
                 for part in tok.word.split(|&b| b == b'.') {
                     if self.name.len() < 3 {
-                        self.name.push(part[..part.len().min(MAX_NAME_PART)].to_vec());
+                        self.name
+                            .push(part[..part.len().min(MAX_NAME_PART)].to_vec());
                     }
                 }
-                Phase::Name { dot: tok.word.ends_with(b".") }
+                Phase::Name {
+                    dot: tok.word.ends_with(b"."),
+                }
             }
             Kind::Quoted(b'`', _) if dot && self.name.len() < 3 => {
                 let mut part = undouble(&tok.content, b'`');
@@ -594,7 +626,11 @@ impl Run {
             }
             Kind::Close if self.opened => {
                 self.depth -= 1;
-                if self.depth == 0 { Phase::Done } else { Phase::Body }
+                if self.depth == 0 {
+                    Phase::Done
+                } else {
+                    Phase::Body
+                }
             }
             Kind::Word => Phase::Key(Cand {
                 start: tok.start,
@@ -669,7 +705,11 @@ impl Run {
             stage: Stage::AfterPart,
         });
         if treat == Treat::Mask && self.collect {
-            value.parts.push(Part { quote, prefix, raw: tok.content });
+            value.parts.push(Part {
+                quote,
+                prefix,
+                raw: tok.content,
+            });
         }
         if quote == b'\'' && tok.terminated {
             Phase::Value(value)
@@ -679,7 +719,13 @@ impl Run {
         }
     }
 
-    fn value_next(&mut self, mut v: Box<Value>, tok: Token<'_>, p: &Policy, f: &mut Found) -> Phase {
+    fn value_next(
+        &mut self,
+        mut v: Box<Value>,
+        tok: Token<'_>,
+        p: &Policy,
+        f: &mut Found,
+    ) -> Phase {
         let stage = std::mem::replace(&mut v.stage, Stage::AfterPart);
         match stage {
             Stage::AfterPart | Stage::Uescape if tok.start > v.end + MAX_GAP => {
@@ -701,7 +747,14 @@ impl Run {
                             .then(|| undouble(&tok.content, b'\'')),
                     };
                     let terminated = tok.terminated;
-                    v.stage = Stage::Cand(cand, Part { quote: b'\'', prefix, raw: tok.content });
+                    v.stage = Stage::Cand(
+                        cand,
+                        Part {
+                            quote: b'\'',
+                            prefix,
+                            raw: tok.content,
+                        },
+                    );
                     if terminated {
                         Phase::Value(v)
                     } else {
@@ -775,7 +828,11 @@ impl Run {
         if v.treat != Treat::Mask || v.maybe_masked_already {
             return;
         }
-        let value = if self.collect { decode(&v.parts, v.uescape) } else { Vec::new() };
+        let value = if self.collect {
+            decode(&v.parts, v.uescape)
+        } else {
+            Vec::new()
+        };
         let connection = (!self.name.is_empty()).then(|| {
             let parts: Vec<String> = self.name.iter().map(|p| lossy(p)).collect();
             parts.join(".")
@@ -842,7 +899,8 @@ impl Partial {
         if body_from < to && self.content.len() < self.limit {
             let room = self.limit - self.content.len();
             let chunk = &win[body_from..to];
-            self.content.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            self.content
+                .extend_from_slice(&chunk[..chunk.len().min(room)]);
         }
     }
 }
@@ -861,7 +919,11 @@ fn undouble(raw: &[u8], quote: u8) -> Vec<u8> {
     let mut i = 0;
     while i < raw.len() {
         out.push(raw[i]);
-        i += if raw[i] == quote && raw.get(i + 1) == Some(&quote) { 2 } else { 1 };
+        i += if raw[i] == quote && raw.get(i + 1) == Some(&quote) {
+            2
+        } else {
+            1
+        };
     }
     out
 }
@@ -886,7 +948,9 @@ fn decode(parts: &[Part], uescape: Option<u8>) -> Vec<u8> {
 /// `\XXXX`, `\+XXXXXX` and `\\` with `esc` in place of the backslash; anything else is kept.
 fn decode_unicode_escapes(text: &[u8], esc: u8, out: &mut Vec<u8>) {
     let hex = |s: &[u8]| {
-        std::str::from_utf8(s).ok().filter(|s| s.bytes().all(|b| b.is_ascii_hexdigit()))
+        std::str::from_utf8(s)
+            .ok()
+            .filter(|s| s.bytes().all(|b| b.is_ascii_hexdigit()))
             .and_then(|s| u32::from_str_radix(s, 16).ok())
             .and_then(char::from_u32)
     };

@@ -1,1 +1,185 @@
-//! Masking a stream.
+//! Masking a stream as it arrives, with bounded memory.
+//!
+//! A [`Stream`] is fed blocks of one input in order and writes out everything it can decide:
+//! bytes that are not inside an unfinished connection statement pass straight through, a mask
+//! is written as soon as a sensitive value starts (its bytes are then dropped as they come,
+//! however long it runs), and only the unfinished part of a statement is held back. The result
+//! is byte for byte what [`Redactor::redact_bytes`] gives for the whole input at once, however
+//! the input is cut into blocks.
+//!
+//! ```
+//! use sqlredact::{stream::Output, Redactor};
+//! let mut stream = Redactor::new().stream(true);
+//! let mut out = Output::default();
+//! stream.feed(b"ALTER CONNECTION c SET ('token' = 'se", &mut out);
+//! stream.feed(b"cret'); SELECT 1;\n", &mut out);
+//! stream.finish(&mut out);
+//! assert_eq!(out.text, b"ALTER CONNECTION c SET ('token' = '<REDACTED>'); SELECT 1;\n");
+//! assert_eq!(out.secrets[0].value(), "secret");
+//! ```
+
+use crate::engine::{Engine, Sink};
+use crate::redact::Redactor;
+use crate::secret::{Secret, Warning};
+
+/// What the stream wrote since the caller last emptied it.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// Masked text.
+    pub text: Vec<u8>,
+    /// Secrets whose masks are in `text`, in input order. Their [`Secret::raw`] is empty.
+    pub secrets: Vec<Secret>,
+    /// Near misses, in input order.
+    pub warnings: Vec<Warning>,
+}
+
+impl Output {
+    /// Empties the three lists, keeping their allocations.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.secrets.clear();
+        self.warnings.clear();
+    }
+}
+
+/// One input being masked block by block; see the [module docs](self).
+pub struct Stream {
+    redactor: Redactor,
+    engine: Engine,
+    mask: Vec<u8>,
+    /// Input bytes still needed, starting at absolute offset `base`.
+    window: Vec<u8>,
+    base: u64,
+    /// Line mode: the number of the line being read.
+    line: u64,
+}
+
+impl Redactor {
+    /// A stream masking one input after another with this policy. `values`: whether
+    /// [`Secret::value`] is filled in (it costs memory as large as the secret).
+    pub fn stream(&self, values: bool) -> Stream {
+        Stream {
+            redactor: self.clone(),
+            engine: Engine::new(0, 1, values),
+            mask: self.policy().mask_literal(),
+            window: Vec::new(),
+            base: 0,
+            line: 1,
+        }
+    }
+}
+
+struct OutSink<'o> {
+    out: &'o mut Output,
+    mask: &'o [u8],
+}
+
+impl Sink for OutSink<'_> {
+    fn text(&mut self, bytes: &[u8]) {
+        self.out.text.extend_from_slice(bytes);
+    }
+    fn mask(&mut self, _start: u64) {
+        self.out.text.extend_from_slice(self.mask);
+    }
+    fn secret(&mut self, secret: Secret) {
+        self.out.secrets.push(secret);
+    }
+    fn warning(&mut self, warning: Warning) {
+        self.out.warnings.push(warning);
+    }
+}
+
+impl Stream {
+    /// Feeds the next block of the input.
+    pub fn feed(&mut self, data: &[u8], out: &mut Output) {
+        if self.redactor.policy().lines {
+            self.feed_lines(data, out);
+        } else if self.window.is_empty() {
+            let keep = self.advance_on(data, false, out);
+            self.window
+                .extend_from_slice(&data[(keep - self.base) as usize..]);
+            self.base = keep;
+        } else {
+            self.window.extend_from_slice(data);
+            let window = std::mem::take(&mut self.window);
+            let keep = self.advance_on(&window, false, out);
+            self.window = window;
+            self.drop_before(keep);
+        }
+    }
+
+    /// Ends the input: writes what was held back. The stream is then ready for another input,
+    /// whose offsets and lines count from the start again.
+    pub fn finish(&mut self, out: &mut Output) {
+        let window = std::mem::take(&mut self.window);
+        self.advance_on(&window, true, out);
+        self.window = window;
+        self.window.clear();
+        self.base = 0;
+        self.line = 1;
+        self.engine.reset(0, 1);
+    }
+
+    /// Bytes of input held back now (the unfinished part of a statement).
+    pub fn held(&self) -> usize {
+        self.window.len()
+    }
+
+    fn feed_lines(&mut self, mut data: &[u8], out: &mut Output) {
+        while let Some(i) = memchr::memchr(b'\n', data) {
+            let (line, rest) = (&data[..i], &data[i + 1..]);
+            let mut whole = std::mem::take(&mut self.window);
+            let content = if whole.is_empty() {
+                line
+            } else {
+                whole.extend_from_slice(line);
+                &whole
+            };
+            let end = content.len() - usize::from(content.last() == Some(&b'\r'));
+            self.advance_on(&content[..end], true, out);
+            out.text.extend_from_slice(&content[end..]);
+            out.text.push(b'\n');
+            self.base += content.len() as u64 + 1;
+            self.line += 1;
+            self.engine.reset(self.base, self.line);
+            whole.clear();
+            self.window = whole;
+            data = rest;
+        }
+        if !data.is_empty() {
+            self.window.extend_from_slice(data);
+            let window = std::mem::take(&mut self.window);
+            // a final `\r` may be the start of `\r\n`, which ends the line before it
+            let end = window.len() - usize::from(window.last() == Some(&b'\r'));
+            let keep = self.advance_on(&window[..end], false, out);
+            self.window = window;
+            self.drop_before(keep);
+        }
+    }
+
+    fn advance_on(&mut self, win: &[u8], eof: bool, out: &mut Output) -> u64 {
+        let mut sink = OutSink {
+            out,
+            mask: &self.mask,
+        };
+        let policy = self.redactor.policy();
+        self.engine.advance(
+            win,
+            self.base,
+            eof,
+            policy,
+            self.redactor.finder(),
+            &mut sink,
+        )
+    }
+
+    /// Forgets the bytes before `keep`, once they are at least half the window (so moving the
+    /// rest costs no more than reading it did).
+    fn drop_before(&mut self, keep: u64) {
+        let drop = (keep - self.base) as usize;
+        if drop > 0 && drop * 2 >= self.window.len() {
+            self.window.drain(..drop);
+            self.base = keep;
+        }
+    }
+}

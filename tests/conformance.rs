@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn cases() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/conformance");
@@ -43,7 +43,11 @@ fn check(case: &Path) -> Result<(), String> {
         })
         .collect();
     if Value::Array(secrets.clone()) != expected["secrets"] {
-        problems.push(format!("secrets differ:\n  want {}\n  got  {}", expected["secrets"], Value::Array(secrets)));
+        problems.push(format!(
+            "secrets differ:\n  want {}\n  got  {}",
+            expected["secrets"],
+            Value::Array(secrets)
+        ));
     }
     let warnings: Vec<Value> = out
         .warnings()
@@ -51,21 +55,43 @@ fn check(case: &Path) -> Result<(), String> {
         .map(|w| json!({"key": w.key(), "suggestion": w.suggestion(), "line": w.line()}))
         .collect();
     if Value::Array(warnings.clone()) != expected["warnings"] {
-        problems.push(format!("warnings differ:\n  want {}\n  got  {}", expected["warnings"], Value::Array(warnings)));
+        problems.push(format!(
+            "warnings differ:\n  want {}\n  got  {}",
+            expected["warnings"],
+            Value::Array(warnings)
+        ));
     }
     if out.unmask() != input {
         problems.push("putting the secrets back does not give the input".to_string());
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems.join("\n")) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
 }
 
 #[test]
 fn every_conformance_case_passes_through_the_library() {
     let cases = cases();
-    assert!(cases.len() >= 60, "the conformance cases are missing: {}", cases.len());
+    assert!(
+        cases.len() >= 60,
+        "the conformance cases are missing: {}",
+        cases.len()
+    );
     let failures: Vec<String> = cases
         .iter()
-        .filter_map(|case| check(case).err().map(|e| format!("FAIL {}\n{e}", case.display())))
+        .filter_map(|case| {
+            check(case)
+                .err()
+                .map(|e| format!("FAIL {}\n{e}", case.display()))
+        })
         .collect();
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
