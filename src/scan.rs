@@ -190,6 +190,9 @@ struct Value {
     maybe_masked_already: bool,
     uescape: Option<u8>,
     uescape_allowed: bool,
+    /// After a `"…"` or `` `…` `` value: a `'…'` literal glued to it joins it, because the mask
+    /// ends with a quote and would otherwise merge with it into one literal.
+    glued: bool,
     stage: Stage,
 }
 
@@ -702,6 +705,7 @@ impl Run {
             maybe_masked_already,
             uescape: None,
             uescape_allowed: prefix == Prefix::U,
+            glued: false,
             stage: Stage::AfterPart,
         });
         if treat == Treat::Mask && self.collect {
@@ -712,6 +716,9 @@ impl Run {
             });
         }
         if quote == b'\'' && tok.terminated {
+            Phase::Value(value)
+        } else if matches!(quote, b'"' | b'`') && tok.terminated {
+            value.glued = true;
             Phase::Value(value)
         } else {
             self.finish_value(value, found);
@@ -726,6 +733,27 @@ impl Run {
         p: &Policy,
         f: &mut Found,
     ) -> Phase {
+        if v.glued {
+            v.glued = false;
+            if tok.kind != Kind::Quoted(b'\'', Prefix::None) || tok.start != v.end {
+                self.finish_value(v, f);
+                return self.body(tok, p, f);
+            }
+            v.end = tok.end;
+            v.count += 1;
+            if v.treat == Treat::Mask && self.collect {
+                v.parts.push(Part {
+                    quote: b'\'',
+                    prefix: Prefix::None,
+                    raw: tok.content,
+                });
+            }
+            if !tok.terminated {
+                self.finish_value(v, f);
+                return Phase::Body;
+            }
+            return Phase::Value(v);
+        }
         let stage = std::mem::replace(&mut v.stage, Stage::AfterPart);
         match stage {
             Stage::AfterPart | Stage::Uescape if tok.start > v.end + MAX_GAP => {
