@@ -715,10 +715,10 @@ impl Run {
                 raw: tok.content,
             });
         }
-        if quote == b'\'' && tok.terminated {
-            Phase::Value(value)
-        } else if matches!(quote, b'"' | b'`') && tok.terminated {
-            value.glued = true;
+        // Every kind of value continues with the literals after it: once masked it is a literal,
+        // and a second pass must read it the same way.
+        if tok.terminated {
+            value.glued = matches!(quote, b'"' | b'`');
             Phase::Value(value)
         } else {
             self.finish_value(value, found);
@@ -736,8 +736,7 @@ impl Run {
         if v.glued {
             v.glued = false;
             if tok.kind != Kind::Quoted(b'\'', Prefix::None) || tok.start != v.end {
-                self.finish_value(v, f);
-                return self.body(tok, p, f);
+                return self.value_next(v, tok, p, f);
             }
             v.end = tok.end;
             v.count += 1;

@@ -1,0 +1,243 @@
+//! The recognizer, one row per input shape: masked text and the (key, value) pairs extracted.
+
+mod common;
+
+use sqlredact::Redactor;
+
+#[track_caller]
+fn assert_redacts(input: &str, expected: &str, secrets: &[(&str, &str)]) {
+    let out = sqlredact::redact(input);
+    assert_eq!(out.text(), expected, "masked text of {input:?}");
+    let got: Vec<(&str, &str)> = out.secrets().iter().map(|s| (s.key(), s.value())).collect();
+    assert_eq!(got, secrets, "secrets of {input:?}");
+    common::check_invariants(&Redactor::new(), input.as_bytes());
+}
+
+#[track_caller]
+fn assert_untouched(input: &str) {
+    assert_redacts(input, input, &[]);
+}
+
+#[test]
+fn plain_pair() {
+    assert_redacts(
+        "CREATE CONNECTION c WITH ('api-key' = 'k')",
+        "CREATE CONNECTION c WITH ('api-key' = '<REDACTED>')",
+        &[("api-key", "k")],
+    );
+}
+
+#[test]
+fn header_words_in_any_order_and_case() {
+    assert_redacts(
+        "create or replace temporary system connection c with (token = t)",
+        "create or replace temporary system connection c with (token = '<REDACTED>')",
+        &[("token", "t")],
+    );
+}
+
+#[test]
+fn keyword_glued_to_a_word_is_not_the_keyword() {
+    assert_untouched("RECREATE CONNECTION c WITH ('token' = 't')");
+    assert_untouched("CREATE CONNECTIONS c WITH ('token' = 't')");
+    assert_untouched("CREATE myconnection c WITH ('token' = 't')");
+}
+
+#[test]
+fn other_words_between_create_and_connection_end_the_match() {
+    assert_untouched("CREATE TABLE connection WITH ('password' = 'p')");
+}
+
+#[test]
+fn keyword_after_json_escaped_newline_is_found() {
+    assert_redacts(
+        r#"{"msg":"x\nALTER CONNECTION c SET (\npassword = 'p'\n)"}"#,
+        r#"{"msg":"x\nALTER CONNECTION c SET (\npassword = '<REDACTED>'\n)"}"#,
+        &[("password", "p")],
+    );
+}
+
+#[test]
+fn pairs_outside_parentheses_count() {
+    assert_redacts(
+        "ALTER CONNECTION c SET token = 't';",
+        "ALTER CONNECTION c SET token = '<REDACTED>';",
+        &[("token", "t")],
+    );
+}
+
+#[test]
+fn body_ends_at_closing_paren_of_first_paren() {
+    assert_redacts(
+        "ALTER CONNECTION c SET ((token = 'a')) token = 'b'",
+        "ALTER CONNECTION c SET ((token = '<REDACTED>')) token = 'b'",
+        &[("token", "a")],
+    );
+}
+
+#[test]
+fn body_ends_at_semicolon_before_any_paren() {
+    assert_untouched("ALTER CONNECTION c RENAME TO d; token = 'x'");
+}
+
+#[test]
+fn separator_then_terminator_has_no_value() {
+    assert_redacts(
+        "ALTER CONNECTION c SET (token = , password = p)",
+        "ALTER CONNECTION c SET (token = , password = '<REDACTED>')",
+        &[("password", "p")],
+    );
+}
+
+#[test]
+fn bare_value_runs_to_whitespace_comma_paren_or_semicolon() {
+    assert_redacts(
+        "ALTER CONNECTION c SET (token = a'b(c)",
+        "ALTER CONNECTION c SET (token = '<REDACTED>')",
+        &[("token", "a'b(c")],
+    );
+}
+
+#[test]
+fn continuation_stops_at_literal_followed_by_separator() {
+    assert_redacts(
+        "ALTER CONNECTION c SET ('token' = 'a' 'b' /* c */ 'c' 'type' => 'rest')",
+        "ALTER CONNECTION c SET ('token' = '<REDACTED>' 'type' => 'rest')",
+        &[("token", "abc")],
+    );
+}
+
+#[test]
+fn double_quoted_value_with_doubled_quote() {
+    assert_redacts(
+        r#"ALTER CONNECTION c SET (token = "a""b")"#,
+        "ALTER CONNECTION c SET (token = '<REDACTED>')",
+        &[("token", "a\"b")],
+    );
+}
+
+#[test]
+fn literal_glued_to_double_quoted_value_joins_it() {
+    // masking `"v"` alone gave '<REDACTED>''x', one literal: masking twice changed it
+    assert_redacts(
+        r#"ALTER CONNECTION c SET (token = "v"'x')"#,
+        "ALTER CONNECTION c SET (token = '<REDACTED>')",
+        &[("token", "vx")],
+    );
+}
+
+#[test]
+fn unicode_escape_with_doubled_escape_character() {
+    assert_redacts(
+        r"ALTER CONNECTION c SET (token = U&'a\\b\0041')",
+        "ALTER CONNECTION c SET (token = '<REDACTED>')",
+        &[("token", r"a\bA")],
+    );
+}
+
+#[test]
+fn unterminated_double_quoted_value_masks_to_end() {
+    assert_redacts(
+        "ALTER CONNECTION c SET (token = \"abc\n)",
+        "ALTER CONNECTION c SET (token = '<REDACTED>'",
+        &[("token", "abc\n)")],
+    );
+}
+
+#[test]
+fn unclosed_comment_before_value_hides_nothing() {
+    assert_redacts(
+        "ALTER CONNECTION c SET (token = /* open",
+        "ALTER CONNECTION c SET (token = /* open",
+        &[],
+    );
+}
+
+#[test]
+fn statement_in_block_comment_of_another_body() {
+    assert_redacts(
+        "ALTER CONNECTION a SET (/* CREATE CONNECTION b WITH ('password' = 'p') */ token = 't')",
+        "ALTER CONNECTION a SET (/* CREATE CONNECTION b WITH ('password' = '<REDACTED>') */ token = '<REDACTED>')",
+        &[("password", "p"), ("token", "t")],
+    );
+}
+
+#[test]
+fn secret_inside_another_secret_is_reported_once() {
+    let input = "ALTER CONNECTION a SET (token = 'x ALTER CONNECTION b SET (password = p) y')";
+    let out = sqlredact::redact(input);
+    assert_eq!(out.text(), "ALTER CONNECTION a SET (token = '<REDACTED>')");
+    assert_eq!(out.secrets().len(), 1);
+    assert_eq!(out.secrets()[0].connection(), Some("a"));
+}
+
+#[test]
+fn names_with_parts() {
+    let cases = [
+        (
+            "CREATE CONNECTION `a`.b.`c` WITH (token = t)",
+            Some("a.b.c"),
+        ),
+        (
+            "CREATE CONNECTION IF NOT EXISTS x$1 WITH (token = t)",
+            Some("x$1"),
+        ),
+        (
+            "ALTER CONNECTION IF EXISTS a.b SET (token = t)",
+            Some("a.b"),
+        ),
+        ("CREATE CONNECTION (token = t)", None),
+        ("CREATE CONNECTION COMMENT 'x' WITH (token = t)", None),
+    ];
+    for (input, name) in cases {
+        assert_eq!(
+            sqlredact::redact(input).secrets()[0].connection(),
+            name,
+            "{input}"
+        );
+    }
+}
+
+#[test]
+fn empty_and_garbage_inputs() {
+    for input in [
+        "",
+        "CREATE",
+        "CREATE CONNECTION",
+        "ALTER CONNECTION c SET (",
+        "'",
+        "/*",
+        "--",
+        "))))",
+        "CREATE CONNECTION c WITH (token =",
+    ] {
+        assert_untouched(input);
+    }
+}
+
+#[test]
+fn statement_cut_at_every_byte_never_leaks_the_whole_value() {
+    let full =
+        "CREATE CONNECTION c WITH ('type' = 'x', 'password' = 'hunter2-long', 'token' = 't')";
+    for cut in 0..=full.len() {
+        let input = &full[..cut];
+        common::check_invariants(&Redactor::new(), input.as_bytes());
+        let out = sqlredact::redact(input);
+        assert!(!out.text().contains("hunter2-long"), "{input:?}");
+    }
+}
+
+#[test]
+fn literal_after_bare_value_joins_it() {
+    // masking `abc` alone gave '<REDACTED>' 'x', which a second pass read as one value
+    assert_redacts(
+        "ALTER CONNECTION c SET (token = abc 'x')",
+        "ALTER CONNECTION c SET (token = '<REDACTED>')",
+        &[("token", "abcx")],
+    );
+    assert_redacts(
+        "ALTER CONNECTION c SET (token = abc 'type' = 'x')",
+        "ALTER CONNECTION c SET (token = '<REDACTED>' 'type' = 'x')",
+        &[("token", "abc")],
+    );
+}
