@@ -851,6 +851,7 @@ impl Run {
         }
     }
 
+    #[allow(clippy::boxed_local)] // the phase owns the value boxed; unboxing would copy it
     fn finish_value(&mut self, v: Box<Value>, found: &mut Found) {
         if v.treat != Treat::Mask || v.maybe_masked_already {
             return;

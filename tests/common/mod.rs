@@ -171,7 +171,14 @@ pub fn check_invariants(redactor: &Redactor, input: &[u8]) {
     );
     // no secret and no warning in a Debug output shows a value
     for s in out.secrets() {
-        if s.value().len() >= 4 {
+        // a value that also spells a field name, the key or the name cannot be told apart
+        let shown_anyway = format!(
+            "Secret key value connection span line {:?} {:?} {:?}",
+            s.key(),
+            s.connection(),
+            s.span()
+        );
+        if s.value().len() >= 4 && !shown_anyway.contains(s.value()) {
             assert!(
                 !format!("{s:?}").contains(s.value()),
                 "Debug hides the value"
