@@ -47,6 +47,10 @@ pub(crate) enum Tok {
     /// `"` opening a double-quoted literal
     #[token("\"")]
     DoubleQuote,
+    /// `\"` opening a double-quoted literal written inside a JSON string (body scanned by
+    /// [`scan_escaped_quoted`])
+    #[token("\\\"")]
+    EscapedDoubleQuote,
     /// `` ` `` opening a quoted identifier
     #[token("`")]
     Backtick,
@@ -109,6 +113,7 @@ pub(crate) fn lex(rest: &[u8], eof: bool) -> Lexed {
         | Tok::Quote
         | Tok::PrefixedQuote
         | Tok::DoubleQuote
+        | Tok::EscapedDoubleQuote
         | Tok::Backtick
         | Tok::LineComment
         | Tok::BlockComment
@@ -154,6 +159,29 @@ pub(crate) fn scan_quoted(bytes: &[u8], from: usize, quote: u8, eof: bool) -> Sc
         Scan::Unterminated(bytes.len())
     } else {
         Scan::More(bytes.len())
+    }
+}
+
+/// Scans the body of a `\"…\"` literal (a double-quoted literal inside a JSON string) from
+/// `from`; `\"\"` stands for one quote.
+pub(crate) fn scan_escaped_quoted(bytes: &[u8], from: usize, eof: bool) -> Scan {
+    let mut at = from;
+    while let Some(i) = memchr::memmem::find(&bytes[at..], b"\\\"") {
+        let i = at + i;
+        match bytes.get(i + 2..i + 4) {
+            Some(b"\\\"") => at = i + 4,
+            Some(_) => return Scan::Closed(i + 2),
+            None if eof || bytes.get(i + 2).is_some_and(|&b| b != b'\\') => {
+                return Scan::Closed(i + 2);
+            }
+            None => return Scan::More(i),
+        }
+    }
+    if eof {
+        Scan::Unterminated(bytes.len())
+    } else {
+        // a final `\` may start the closing `\"`
+        Scan::More(bytes.len().saturating_sub(1).max(from))
     }
 }
 
@@ -322,6 +350,19 @@ mod tests {
         assert_eq!(scan_quoted(b"back\\' x", 0, b'\'', true), Scan::Closed(6));
         assert_eq!(scan_quoted(b"never", 0, b'\'', true), Scan::Unterminated(5));
         assert_eq!(scan_quoted(b"never", 0, b'\'', false), Scan::More(5));
+    }
+
+    #[test]
+    fn escaped_quoted_scans() {
+        assert_eq!(scan_escaped_quoted(br#"ab\" x"#, 0, true), Scan::Closed(4));
+        assert_eq!(
+            scan_escaped_quoted(br#"a\"\"b\" "#, 0, true),
+            Scan::Closed(8)
+        );
+        assert_eq!(scan_escaped_quoted(br#"ab\""#, 0, false), Scan::More(2));
+        assert_eq!(scan_escaped_quoted(br#"ab\"x"#, 0, false), Scan::Closed(4));
+        assert_eq!(scan_escaped_quoted(br#"ab\"#, 0, false), Scan::More(2));
+        assert_eq!(scan_escaped_quoted(b"ab", 0, true), Scan::Unterminated(2));
     }
 
     #[test]

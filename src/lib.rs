@@ -36,8 +36,8 @@
 //!   Other statements (`CREATE TABLE … WITH ('password' = …)`) are not touched.
 //! - Keys longer than 256 bytes, and pairs whose parts are more than 1 MiB of comments apart,
 //!   are not recognised as pairs.
-//! - Double-quoted text inside JSON records (`\"api-key\"`) is seen as written, backslashes
-//!   included; single-quoted SQL literals, the usual case, are not affected.
+//! - Inside JSON records, `\n`, `\r`, `\t` written as two characters are white space and
+//!   `\"…\"` is a double-quoted literal; other JSON escapes in a value are reported as written.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -21,6 +21,8 @@ use crate::secret::{Secret, Warning};
 /// ends the pair: no real statement has a megabyte of comments there, and the bound keeps the
 /// bytes a stream must hold back finite.
 pub(crate) const MAX_GAP: u64 = 1 << 20;
+/// Stands for the two-byte quote `\"` of a double-quoted literal inside a JSON string.
+const ESCAPED_QUOTE: u8 = b'\\';
 /// Longest connection name part kept.
 const MAX_NAME_PART: usize = 1024;
 
@@ -400,6 +402,7 @@ impl Run {
                     Some((Long::Quoted(b'\'', prefix), len))
                 }
                 Tok::DoubleQuote => Some((Long::Quoted(b'"', Prefix::None), 1)),
+                Tok::EscapedDoubleQuote => Some((Long::Quoted(ESCAPED_QUOTE, Prefix::None), 2)),
                 Tok::Backtick => Some((Long::Quoted(b'`', Prefix::None), 1)),
                 Tok::BlockComment => Some((Long::BlockComment, 2)),
                 Tok::LineComment => Some((Long::LineComment, 2)),
@@ -456,6 +459,7 @@ impl Run {
         let p = self.partial.as_mut().expect("a long token is open");
         let from = (p.resume - base) as usize;
         let scan = match p.kind {
+            Long::Quoted(ESCAPED_QUOTE, _) => lexer::scan_escaped_quoted(win, from, eof),
             Long::Quoted(q, _) => lexer::scan_quoted(win, from, q, eof),
             Long::BlockComment => lexer::scan_block_comment(win, from, eof),
             Long::LineComment => lexer::scan_line_comment(win, from, eof),
@@ -468,6 +472,7 @@ impl Run {
                 p.resume = base + at as u64;
                 return Err(Step::NeedMore);
             }
+            (Scan::Closed(end), Long::Quoted(ESCAPED_QUOTE, _)) => (end, end - 2, true),
             (Scan::Closed(end), Long::Quoted(..)) => (end, end - 1, true),
             (Scan::Closed(end), _) => (end, end, true),
             (Scan::Unterminated(end), _) => (end, end, false),
@@ -718,7 +723,7 @@ impl Run {
         // Every kind of value continues with the literals after it: once masked it is a literal,
         // and a second pass must read it the same way.
         if tok.terminated {
-            value.glued = matches!(quote, b'"' | b'`');
+            value.glued = matches!(quote, b'"' | b'`' | ESCAPED_QUOTE);
             Phase::Value(value)
         } else {
             self.finish_value(value, found);
@@ -941,8 +946,12 @@ fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Undoes doubled quotes.
+/// Undoes doubled quotes (`\"\"` for [`ESCAPED_QUOTE`]).
 fn undouble(raw: &[u8], quote: u8) -> Vec<u8> {
+    if quote == ESCAPED_QUOTE {
+        let text = String::from_utf8_lossy(raw).replace("\\\"\\\"", "\\\"");
+        return text.into_bytes();
+    }
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {

@@ -241,3 +241,13 @@ fn literal_after_bare_value_joins_it() {
         &[("token", "abc")],
     );
 }
+
+#[test]
+fn double_quoted_key_inside_a_json_string() {
+    // `\"client-secret\"` was not seen as a key, and its value leaked from JSON logs
+    assert_redacts(
+        r#"{"msg":"CREATE CONNECTION c WITH (\"client-secret\" = 'cs', 'token' = \"t\"\"u\")"}"#,
+        r#"{"msg":"CREATE CONNECTION c WITH (\"client-secret\" = '<REDACTED>', 'token' = '<REDACTED>')"}"#,
+        &[("client-secret", "cs"), ("token", r#"t\"u"#)],
+    );
+}

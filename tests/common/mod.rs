@@ -68,6 +68,8 @@ pub const FRAGMENTS: &[&str] = &[
     "{\"msg\":\"",
     "\"}",
     "SELECT 'CREATE CONNECTION' ",
+    "\\\"",
+    "\\\"client-secret\\\"",
 ];
 
 /// Input made of fragments, with an occasional raw byte (possibly not UTF-8).

@@ -1,0 +1,167 @@
+//! Bench inputs, generated from a fixed seed (no pasted megabytes): each function returns the
+//! input and how many secrets the default policy must find in it.
+
+/// A tiny deterministic generator (xorshift), so inputs are the same on every run.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed | 1)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "orders",
+    "customers",
+    "clicks",
+    "payments",
+    "sessions",
+    "tickets",
+];
+
+/// A Flink SQL script with no connection statements.
+pub fn script(size: usize) -> (String, usize) {
+    let mut rng = Rng::new(1);
+    let mut s = String::with_capacity(size + 512);
+    while s.len() < size {
+        let t = rng.pick(WORDS);
+        match rng.below(4) {
+            0 => s.push_str(&format!(
+                "CREATE TABLE {t}_{n} (\n  id BIGINT,\n  note STRING,\n  ts TIMESTAMP(3)\n) WITH (\n  'connector' = 'kafka',\n  'topic' = '{t}',\n  'properties.bootstrap.servers' = 'broker-{n}:9092',\n  'format' = 'json'\n);\n",
+                n = rng.below(1000)
+            )),
+            1 => s.push_str(&format!(
+                "INSERT INTO {t}_sink SELECT id, 'it''s {t}', UPPER(note) FROM {t} WHERE note <> 'password = none' AND id > {n};\n",
+                n = rng.below(100_000)
+            )),
+            2 => s.push_str(&format!("-- refresh {t} every hour; see the runbook\n/* owner: data-platform, {t} */\n")),
+            _ => s.push_str(&format!("SELECT {t}.id, COUNT(*) AS c FROM {t} GROUP BY {t}.id HAVING COUNT(*) > {n};\n", n = rng.below(50))),
+        }
+    }
+    (s, 0)
+}
+
+fn connection_statement(rng: &mut Rng, n: usize) -> (String, usize) {
+    let verb = rng.pick(&[
+        "CREATE CONNECTION",
+        "create or replace connection",
+        "ALTER CONNECTION",
+        "CREATE CONNECTION IF NOT EXISTS",
+    ]);
+    let alter = verb.starts_with("ALTER");
+    let name = rng.pick(&["c", "`prod`.`ai`.`openai`", "mongo_history", "`my-conn`"]);
+    let pairs = [
+        ("'api-key'", "'sk-{n}-abcdefghijklmnop'"),
+        ("'password'", "'pw''{n}'"),
+        ("token", "tok{n}"),
+        ("'aws-secret-key'", "'aws/{n}/secret'"),
+        ("\"client-secret\"", "'cs-{n}' /* part two */ 'tail'"),
+    ];
+    let count = 1 + rng.below(3);
+    let mut body = String::new();
+    if !alter {
+        body.push_str("'type' = 'openai',\n    'endpoint' = 'https://api.example.com/v1',\n    ");
+    }
+    for i in 0..count {
+        let (k, v) = pairs[rng.below(pairs.len())];
+        if i > 0 {
+            body.push_str(",\n    ");
+        }
+        body.push_str(&format!("{k} = {}", v.replace("{n}", &n.to_string())));
+    }
+    let kw = if alter { "SET" } else { "WITH" };
+    (format!("{verb} {name} {kw} (\n    {body}\n);\n"), count)
+}
+
+/// Application log lines; about 1 in 100 carries a connection statement, plain or in JSON.
+pub fn logs(size: usize) -> (String, usize) {
+    let mut rng = Rng::new(2);
+    let mut s = String::with_capacity(size + 512);
+    let mut secrets = 0;
+    let mut n = 0;
+    while s.len() < size {
+        n += 1;
+        let ts = format!(
+            "2026-11-02T16:{:02}:{:02}.{:03}Z",
+            n / 60000 % 60,
+            n / 1000 % 60,
+            n % 1000
+        );
+        if rng.below(100) == 0 {
+            let (stmt, count) = connection_statement(&mut rng, n);
+            secrets += count;
+            if rng.below(2) == 0 {
+                s.push_str(&format!(
+                    "{ts} INFO  [sql-gateway-2] SqlGatewayService - executing statement: {}\n",
+                    stmt.replace('\n', " ")
+                ));
+            } else {
+                let escaped = stmt
+                    .replace('\\', "\\\\")
+                    .replace('"', "\\\"")
+                    .replace('\n', "\\n");
+                s.push_str(&format!(
+                    "{{\"ts\":\"{ts}\",\"level\":\"INFO\",\"msg\":\"{escaped}\"}}\n"
+                ));
+            }
+        } else {
+            let t = rng.pick(WORDS);
+            s.push_str(&format!(
+                "{ts} INFO  [worker-{w}] {t}Processor - processed {c} records from '{t}' in {ms} ms; user's checkpoint ok\n",
+                w = rng.below(8),
+                c = rng.below(10_000),
+                ms = rng.below(500)
+            ));
+        }
+    }
+    (s, secrets)
+}
+
+/// Nothing but connection statements with 1–3 secrets each.
+pub fn dense(size: usize) -> (String, usize) {
+    let mut rng = Rng::new(3);
+    let mut s = String::with_capacity(size + 512);
+    let mut secrets = 0;
+    let mut n = 0;
+    while s.len() < size {
+        n += 1;
+        let (stmt, count) = connection_statement(&mut rng, n);
+        s.push_str(&stmt);
+        secrets += count;
+    }
+    (s, secrets)
+}
+
+/// One typical ~300-byte statement.
+pub fn one_statement() -> (String, usize) {
+    let s = "CREATE CONNECTION `prod`.`support`.`openai-summaries`\n  WITH (\n    'type' = 'openai',\n    'endpoint' = 'https://api.openai.com/v1/chat/completions',\n    'api-key' = 'sk-proj-7Hq2ExampleKeyDoNotUse0123456789',\n    'organization' = 'org-example'\n  );\n".to_string();
+    (s, 1)
+}
+
+/// Adversarial shapes: `(name, input, secrets)`.
+pub fn adversarial(size: usize) -> Vec<(&'static str, Vec<u8>, usize)> {
+    let repeat = |unit: &[u8]| unit.repeat(size / unit.len());
+    let mut big_secret = b"ALTER CONNECTION c SET ('password' = '".to_vec();
+    big_secret.extend(std::iter::repeat_n(b'x', size));
+    big_secret.extend_from_slice(b"');");
+    vec![
+        ("quotes", repeat(b"'"), 0),
+        ("open_statements", repeat(b"CREATE CONNECTION ("), 0),
+        ("comment_openers", repeat(b"/*"), 0),
+        (
+            "parens",
+            [b"CREATE CONNECTION c WITH ".as_slice(), &repeat(b"(")].concat(),
+            0,
+        ),
+        ("one_big_secret", big_secret, 1),
+    ]
+}

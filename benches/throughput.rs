@@ -1,0 +1,106 @@
+//! sqlredact against what a user would otherwise pick, on the same inputs in one group:
+//! the regex one-liner, sqlparser's tokenizer, and memchr's memmem as the floor.
+//!
+//! `cargo bench --bench throughput` (add `-- --test` to only check that every bench runs).
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use regex::Regex;
+use sqlredact::Redactor;
+
+mod inputs;
+
+const MIB: usize = 1 << 20;
+
+fn size() -> usize {
+    std::env::var("SQLREDACT_BENCH_MIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16)
+        * MIB
+}
+
+/// The one-liner a user would write (wrong on many conformance cases; a speed reference).
+fn one_liner() -> Regex {
+    let keys = sqlredact::DEFAULT_KEYS.join("|");
+    Regex::new(&format!(r"(?i)('(?:{keys})'\s*=\s*)'(?:[^']|'')*'")).unwrap()
+}
+
+fn tokens(sql: &str) -> usize {
+    use sqlparser::dialect::GenericDialect;
+    use sqlparser::tokenizer::Tokenizer;
+    Tokenizer::new(&GenericDialect {}, sql)
+        .tokenize()
+        .map(|t| t.len())
+        .unwrap_or(0)
+}
+
+fn floor(sql: &str) -> usize {
+    memchr::memmem::find_iter(sql.as_bytes(), b"CONNECTION").count()
+}
+
+fn compare(c: &mut Criterion, name: &str, input: &str, secrets: usize, with_sqlparser: bool) {
+    let redactor = Redactor::new();
+    let found = redactor.redact(input).secrets().len();
+    assert_eq!(
+        found, secrets,
+        "{name}: sqlredact must find every planted secret before timing"
+    );
+    let one_liner = one_liner();
+    let mut group = c.benchmark_group(name);
+    group.throughput(Throughput::Bytes(input.len() as u64));
+    group.sample_size(10);
+    group.bench_function("sqlredact", |b| {
+        b.iter(|| black_box(redactor.redact(black_box(input))).secrets().len())
+    });
+    group.bench_function("regex_one_liner", |b| {
+        b.iter(|| {
+            one_liner
+                .replace_all(black_box(input), "$1'<REDACTED>'")
+                .len()
+        })
+    });
+    if with_sqlparser {
+        group.bench_function("sqlparser_tokenizer", |b| {
+            b.iter(|| tokens(black_box(input)))
+        });
+    }
+    group.bench_function("memmem_floor", |b| b.iter(|| floor(black_box(input))));
+    group.finish();
+}
+
+fn shapes(c: &mut Criterion) {
+    let size = size();
+    let (script, n) = inputs::script(size);
+    compare(c, "script", &script, n, true);
+    let (logs, n) = inputs::logs(size);
+    compare(c, "logs", &logs, n, true);
+    let (dense, n) = inputs::dense(size);
+    compare(c, "dense", &dense, n, true);
+    let (one, n) = inputs::one_statement();
+    compare(c, "one_statement", &one, n, true);
+}
+
+fn adversarial(c: &mut Criterion) {
+    let redactor = Redactor::new();
+    let mut group = c.benchmark_group("adversarial");
+    group.sample_size(10);
+    for size in [MIB, 16 * MIB] {
+        for (name, input, secrets) in inputs::adversarial(size) {
+            assert_eq!(
+                redactor.redact_bytes(&input).secrets().len(),
+                secrets,
+                "{name}"
+            );
+            group.throughput(Throughput::Bytes(input.len() as u64));
+            group.bench_with_input(BenchmarkId::new(name, size / MIB), &input, |b, input| {
+                b.iter(|| redactor.redact_bytes(black_box(input)).secrets().len())
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, shapes, adversarial);
+criterion_main!(benches);
