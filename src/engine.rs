@@ -136,10 +136,18 @@ impl Engine {
                 }
                 (Some(i), next) => {
                     let limit = next.map_or(scan_to, |(start, _)| start);
-                    match self.runs[i].step(win, base, eof, limit, policy, &mut self.found) {
-                        Step::Progress => self.merge(i),
-                        Step::NeedMore => self.blocked[i] = true,
-                        Step::Done => {}
+                    // A run alone steps on by itself until the next occurrence starts: nothing
+                    // can merge with it and no other run is behind it.
+                    let alone = self.runs.len() == 1;
+                    loop {
+                        match self.runs[i].step(win, base, eof, limit, policy, &mut self.found) {
+                            Step::Progress if alone && self.runs[i].pos() < limit => continue,
+                            Step::Progress if alone => {}
+                            Step::Progress => self.merge(i),
+                            Step::NeedMore => self.blocked[i] = true,
+                            Step::Done => {}
+                        }
+                        break;
                     }
                     if self.runs[i].is_done() {
                         self.runs.swap_remove(i);

@@ -204,7 +204,7 @@ impl Redactor {
     /// assert_eq!(sqlredact::Redactor::new().mask_literal(), "'<REDACTED>'");
     /// ```
     pub fn mask_literal(&self) -> String {
-        String::from_utf8_lossy(&self.policy.mask_literal()).into_owned()
+        String::from_utf8_lossy(&self.policy.mask_literal).into_owned()
     }
 
     /// Masks `sql`.
@@ -226,7 +226,7 @@ impl Redactor {
             text,
             secrets: out.secrets,
             warnings: out.warnings,
-            mask: self.policy.mask_literal(),
+            mask_len: self.policy.mask_literal.len(),
         }
     }
 
@@ -243,7 +243,7 @@ impl Redactor {
             text: out.text,
             secrets: out.secrets,
             warnings: out.warnings,
-            mask: self.policy.mask_literal(),
+            mask_len: self.policy.mask_literal.len(),
         }
     }
 
@@ -267,7 +267,7 @@ impl Redactor {
         let mut sink = IntoSink {
             text: Text::Str(text),
             input: sql.as_bytes(),
-            mask: self.policy.mask_literal(),
+            mask: &self.policy.mask_literal,
             secrets,
             warnings,
         };
@@ -292,7 +292,7 @@ impl Redactor {
         let mut sink = IntoSink {
             text: Text::Bytes(text),
             input: sql,
-            mask: self.policy.mask_literal(),
+            mask: &self.policy.mask_literal,
             secrets,
             warnings,
         };
@@ -326,7 +326,7 @@ impl Redactor {
             input: sql,
             at: 0,
             text: None,
-            mask: self.policy.mask_literal(),
+            mask: &self.policy.mask_literal,
             secrets: Vec::new(),
             warnings: Vec::new(),
         };
@@ -389,7 +389,7 @@ struct LazySink<'a> {
     input: &'a [u8],
     at: usize,
     text: Option<Vec<u8>>,
-    mask: Vec<u8>,
+    mask: &'a [u8],
     secrets: Vec<Secret>,
     warnings: Vec<Warning>,
 }
@@ -405,7 +405,7 @@ impl Sink for LazySink<'_> {
         let text = self
             .text
             .get_or_insert_with(|| self.input[..self.at].to_vec());
-        text.extend_from_slice(&self.mask);
+        text.extend_from_slice(self.mask);
         self.at = start as usize;
     }
     fn secret(&mut self, secret: Secret) {
@@ -425,7 +425,7 @@ enum Text<'o> {
 struct IntoSink<'o> {
     text: Text<'o>,
     input: &'o [u8],
-    mask: Vec<u8>,
+    mask: &'o [u8],
     secrets: &'o mut Vec<Secret>,
     warnings: &'o mut Vec<Warning>,
 }
@@ -438,9 +438,8 @@ impl Sink for IntoSink<'_> {
         }
     }
     fn mask(&mut self, _start: u64) {
-        let mask = std::mem::take(&mut self.mask);
-        self.text(&mask);
-        self.mask = mask;
+        let mask = self.mask;
+        self.text(mask);
     }
     fn secret(&mut self, secret: Secret) {
         self.secrets.push(with_raw(secret, self.input));
@@ -456,7 +455,7 @@ fn with_raw(mut secret: Secret, input: &[u8]) -> Secret {
 }
 
 /// Puts each secret's original text back in place of its mask.
-fn unmask(text: &[u8], secrets: &[Secret], mask: &[u8]) -> Vec<u8> {
+fn unmask(text: &[u8], secrets: &[Secret], mask_len: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len());
     let (mut input_at, mut text_at) = (0usize, 0usize);
     for s in secrets {
@@ -464,7 +463,7 @@ fn unmask(text: &[u8], secrets: &[Secret], mask: &[u8]) -> Vec<u8> {
         let keep = span.start - input_at;
         out.extend_from_slice(&text[text_at..text_at + keep]);
         out.extend_from_slice(&s.raw);
-        text_at += keep + mask.len();
+        text_at += keep + mask_len;
         input_at = span.end;
     }
     out.extend_from_slice(&text[text_at.min(text.len())..]);
@@ -477,7 +476,7 @@ pub struct Redacted<'a> {
     text: Cow<'a, str>,
     secrets: Vec<Secret>,
     warnings: Vec<Warning>,
-    mask: Vec<u8>,
+    mask_len: usize,
 }
 
 impl<'a> Redacted<'a> {
@@ -534,7 +533,7 @@ impl<'a> Redacted<'a> {
     /// assert_eq!(sqlredact::redact(sql).unmask(), sql);
     /// ```
     pub fn unmask(&self) -> String {
-        let bytes = unmask(self.text.as_bytes(), &self.secrets, &self.mask);
+        let bytes = unmask(self.text.as_bytes(), &self.secrets, self.mask_len);
         String::from_utf8(bytes)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
@@ -546,7 +545,7 @@ pub struct RedactedBytes<'a> {
     text: Cow<'a, [u8]>,
     secrets: Vec<Secret>,
     warnings: Vec<Warning>,
-    mask: Vec<u8>,
+    mask_len: usize,
 }
 
 impl<'a> RedactedBytes<'a> {
@@ -605,7 +604,7 @@ impl<'a> RedactedBytes<'a> {
     /// assert_eq!(sqlredact::Redactor::new().redact_bytes(sql).unmask(), sql);
     /// ```
     pub fn unmask(&self) -> Vec<u8> {
-        unmask(&self.text, &self.secrets, &self.mask)
+        unmask(&self.text, &self.secrets, self.mask_len)
     }
 }
 

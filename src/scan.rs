@@ -32,6 +32,8 @@ pub(crate) struct Policy {
     pub keys: Vec<String>,
     /// The mask text with `'` doubled: what stands between the quotes of the mask literal.
     pub mask_raw: Vec<u8>,
+    /// `'` + `mask_raw` + `'`.
+    pub mask_literal: Vec<u8>,
     pub strict: bool,
     pub lines: bool,
     /// Keys longer than this (unquoted) are neither sensitive nor near misses.
@@ -43,22 +45,15 @@ impl Policy {
         let mask_raw = mask.replace('\'', "''").into_bytes();
         let longest = keys.iter().map(|k| k.len()).max().unwrap_or(0);
         let key_cap = 256.max(2 * longest + 2);
+        let mask_literal = [&b"'"[..], &mask_raw, b"'"].concat();
         Policy {
             keys,
             mask_raw,
+            mask_literal,
             strict,
             lines,
             key_cap,
         }
-    }
-
-    /// The mask literal written in place of a value: `'<REDACTED>'`.
-    pub(crate) fn mask_literal(&self) -> Vec<u8> {
-        let mut lit = Vec::with_capacity(self.mask_raw.len() + 2);
-        lit.push(b'\'');
-        lit.extend_from_slice(&self.mask_raw);
-        lit.push(b'\'');
-        lit
     }
 }
 
@@ -234,6 +229,8 @@ pub(crate) struct Run {
     opened: bool,
     phase: Phase,
     name: Vec<Vec<u8>>,
+    /// `name` joined, once a secret needed it.
+    connection: Option<Option<String>>,
     partial: Option<Partial>,
     collect: bool,
 }
@@ -249,6 +246,7 @@ impl Run {
             opened: false,
             phase: Phase::Header { verb: false },
             name: Vec::new(),
+            connection: None,
             partial: None,
             collect,
         }
@@ -380,14 +378,23 @@ impl Run {
         policy: &Policy,
     ) -> Result<Token<'w>, Step> {
         if self.partial.is_none() {
-            if self.pos >= limit && !eof {
-                return Err(Step::NeedMore);
-            }
-            let at = (self.pos - base) as usize;
-            let (tok, len) = match lexer::lex(&win[at..], eof) {
-                Lexed::End => return Err(Step::Done),
-                Lexed::NeedMore => return Err(Step::NeedMore),
-                Lexed::Token(tok, len) => (tok, len),
+            // White space means the same in every phase (after the verb): step over it here.
+            let (at, tok, len) = loop {
+                if self.pos >= limit && !eof {
+                    return Err(Step::NeedMore);
+                }
+                let at = (self.pos - base) as usize;
+                match lexer::lex(&win[at..], eof) {
+                    Lexed::End => return Err(Step::Done),
+                    Lexed::NeedMore => return Err(Step::NeedMore),
+                    Lexed::Token(Tok::Space | Tok::EscapedSpace, len)
+                        if !matches!(self.phase, Phase::Header { verb: false }) =>
+                    {
+                        self.pos += len as u64;
+                        self.line += lexer::count_newlines(&win[at..at + len]);
+                    }
+                    Lexed::Token(tok, len) => break (at, tok, len),
+                }
             };
             let start = self.pos;
             let long = match tok {
@@ -518,15 +525,12 @@ impl Run {
     /// extracted, else enough to compare keys and the mask.
     fn content_limit(&self, policy: &Policy) -> usize {
         let small = policy.key_cap.max(policy.mask_raw.len() + 1);
-        let masking = match &self.phase {
-            Phase::Sep(_, Treat::Mask) => true,
-            Phase::Value(v) => v.treat == Treat::Mask,
-            _ => false,
-        };
-        if masking && self.collect {
-            usize::MAX
-        } else {
-            small
+        match &self.phase {
+            Phase::Sep(_, Treat::Mask) if self.collect => usize::MAX,
+            Phase::Value(v) if v.treat == Treat::Mask && self.collect => usize::MAX,
+            // the first part of a value that is kept is never a key
+            Phase::Sep(_, Treat::Keep) => 0,
+            _ => small,
         }
     }
 
@@ -651,7 +655,7 @@ impl Run {
                 end: tok.end,
                 line: tok.line,
                 text: (tok.content_complete && tok.content.len() <= policy.key_cap)
-                    .then(|| undouble(&tok.content, q)),
+                    .then(|| undouble_owned(tok.content, q)),
             }),
             _ => {
                 let _ = found;
@@ -866,10 +870,11 @@ impl Run {
         } else {
             Vec::new()
         };
-        let connection = (!self.name.is_empty()).then(|| {
-            let parts: Vec<String> = self.name.iter().map(|p| lossy(p)).collect();
-            parts.join(".")
-        });
+        let name = &self.name;
+        let connection = self
+            .connection
+            .get_or_insert_with(|| (!name.is_empty()).then(|| lossy(&name.join(&b'.'))))
+            .clone();
         found.secrets.push((
             self.start,
             Secret {
@@ -944,6 +949,16 @@ fn is(word: &[u8], keyword: &str) -> bool {
 
 fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// [`undouble`], reusing `raw` when it holds no quote.
+fn undouble_owned(raw: Vec<u8>, quote: u8) -> Vec<u8> {
+    let first = if quote == ESCAPED_QUOTE { b'"' } else { quote };
+    if memchr::memchr(first, &raw).is_none() {
+        raw
+    } else {
+        undouble(&raw, quote)
+    }
 }
 
 /// Undoes doubled quotes (`\"\"` for [`ESCAPED_QUOTE`]).

@@ -61,7 +61,7 @@ impl Redactor {
         Stream {
             redactor: self.clone(),
             engine: Engine::new(0, 1, values),
-            mask: self.policy().mask_literal(),
+            mask: self.policy().mask_literal.clone(),
             window: Vec::new(),
             base: 0,
             line: 1,
