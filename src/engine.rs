@@ -41,9 +41,13 @@ pub(crate) trait Sink {
     fn warning(&mut self, warning: Warning);
 }
 
-/// The case-insensitive search for the words that can start a connection statement.
+/// The case-insensitive search for the words that can start a connection statement, compiled
+/// once (it does not depend on the policy, and cloning a `Regex` is cheap).
 pub(crate) fn finder() -> Regex {
-    Regex::new("(?i-u)create|alter").expect("a valid pattern")
+    static FINDER: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    FINDER
+        .get_or_init(|| Regex::new("(?i-u)create|alter").expect("a valid pattern"))
+        .clone()
 }
 
 /// One input's state between windows.
@@ -65,6 +69,8 @@ pub(crate) struct Engine {
     last_mask_end: u64,
     /// Start of the last warning written: two runs may warn about the same key.
     last_warning: Option<u64>,
+    /// A statement started inside the body of another one.
+    overlapped: bool,
     collect: bool,
 }
 
@@ -83,6 +89,7 @@ impl Engine {
             open: None,
             last_mask_end: base,
             last_warning: None,
+            overlapped: false,
             collect,
         }
     }
@@ -100,6 +107,13 @@ impl Engine {
         self.open = None;
         self.last_mask_end = base;
         self.last_warning = None;
+        self.overlapped = false;
+    }
+
+    /// True once a statement started inside the body of another (in a literal or comment of
+    /// it): the only case where masking the output again can read it differently.
+    pub(crate) fn overlapped(&self) -> bool {
+        self.overlapped
     }
 
     /// Processes `win`, which holds the input from absolute offset `base`; `eof` says it runs to
@@ -131,6 +145,7 @@ impl Engine {
             match (behind, self.next) {
                 (b, Some((start, line))) if b.is_none_or(|i| self.runs[i].pos() >= start) => {
                     self.next = None;
+                    self.overlapped |= self.runs.iter().any(|r| !r.is_done());
                     self.runs.push(Run::new(start, line, self.collect));
                     self.blocked.push(false);
                 }

@@ -227,6 +227,7 @@ impl Redactor {
             secrets: out.secrets,
             warnings: out.warnings,
             mask_len: self.policy.mask_literal.len(),
+            overlapped: out.overlapped,
         }
     }
 
@@ -244,6 +245,7 @@ impl Redactor {
             secrets: out.secrets,
             warnings: out.warnings,
             mask_len: self.policy.mask_literal.len(),
+            overlapped: out.overlapped,
         }
     }
 
@@ -330,8 +332,9 @@ impl Redactor {
             secrets: Vec::new(),
             warnings: Vec::new(),
         };
-        self.drive(sql, &mut sink);
+        let overlapped = self.drive(sql, &mut sink);
         Outcome {
+            overlapped,
             text: sink.text.map_or(Cow::Borrowed(sql), Cow::Owned),
             secrets: sink.secrets,
             warnings: sink.warnings,
@@ -339,12 +342,14 @@ impl Redactor {
     }
 
     /// Runs the engine over the whole input, or over each line in line mode.
-    fn drive(&self, sql: &[u8], sink: &mut dyn Sink) {
+    /// Returns whether statements overlapped.
+    fn drive(&self, sql: &[u8], sink: &mut dyn Sink) -> bool {
         let mut engine = Engine::new(0, 1, true);
         if !self.policy.lines {
             engine.advance(sql, 0, true, &self.policy, &self.finder, sink);
-            return;
+            return engine.overlapped();
         }
+        let mut overlapped = false;
         let mut start = 0;
         let mut line = 1;
         while start < sql.len() {
@@ -375,10 +380,12 @@ impl Redactor {
             start = next;
             line += 1;
         }
+        overlapped
     }
 }
 
 struct Outcome<'a> {
+    overlapped: bool,
     text: Cow<'a, [u8]>,
     secrets: Vec<Secret>,
     warnings: Vec<Warning>,
@@ -477,6 +484,7 @@ pub struct Redacted<'a> {
     secrets: Vec<Secret>,
     warnings: Vec<Warning>,
     mask_len: usize,
+    overlapped: bool,
 }
 
 impl<'a> Redacted<'a> {
@@ -526,6 +534,21 @@ impl<'a> Redacted<'a> {
         self.text
     }
 
+    /// True when a connection statement stood inside a literal or comment of another one's
+    /// body (`-- old: CREATE CONNECTION …` inside an option list, say). Every statement was
+    /// examined and masked as it reads; but the masked text, read again, can split differently
+    /// where a mask replaced quote or comment characters that the two statements read
+    /// differently, so masking the output again may find more. Only then.
+    ///
+    /// ```
+    /// let r = sqlredact::redact("ALTER CONNECTION c SET (/* ALTER CONNECTION d SET (token = t) */)");
+    /// assert!(r.overlapping_statements());
+    /// assert!(!sqlredact::redact("ALTER CONNECTION c SET (token = t)").overlapping_statements());
+    /// ```
+    pub fn overlapping_statements(&self) -> bool {
+        self.overlapped
+    }
+
     /// The input again: each secret's original text put back in place of its mask.
     ///
     /// ```
@@ -546,6 +569,7 @@ pub struct RedactedBytes<'a> {
     secrets: Vec<Secret>,
     warnings: Vec<Warning>,
     mask_len: usize,
+    overlapped: bool,
 }
 
 impl<'a> RedactedBytes<'a> {
@@ -595,6 +619,21 @@ impl<'a> RedactedBytes<'a> {
     /// ```
     pub fn into_bytes(self) -> Cow<'a, [u8]> {
         self.text
+    }
+
+    /// True when a connection statement stood inside a literal or comment of another one's
+    /// body (`-- old: CREATE CONNECTION …` inside an option list, say). Every statement was
+    /// examined and masked as it reads; but the masked text, read again, can split differently
+    /// where a mask replaced quote or comment characters that the two statements read
+    /// differently, so masking the output again may find more. Only then.
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::new().redact_bytes(b"ALTER CONNECTION c SET (/* ALTER CONNECTION d SET (token = t) */)");
+    /// assert!(r.overlapping_statements());
+    /// assert!(!sqlredact::Redactor::new().redact_bytes(b"ALTER CONNECTION c SET (token = t)").overlapping_statements());
+    /// ```
+    pub fn overlapping_statements(&self) -> bool {
+        self.overlapped
     }
 
     /// The input again: each secret's original bytes put back in place of its mask.

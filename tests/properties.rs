@@ -1,5 +1,6 @@
-//! Property tests: the invariants hold on generated input, and the stream gives the library's
-//! result however the input is cut.
+//! Property tests on generated SQL soup: the invariants hold, the stream gives the library's
+//! result however the input is cut, and line mode is each line on its own.
+//! `PROPTEST_CASES=100000 cargo test --release --test properties` for a longer run.
 
 mod common;
 
@@ -22,52 +23,20 @@ proptest! {
     })]
 
     #[test]
-    fn invariants_hold_on_soup(input in soup()) {
+    fn invariants_hold_for_any_chunking(input in soup(), cuts in prop::collection::vec(0usize..400, 0..12)) {
         for r in &redactors() {
-            check_invariants(r, &input);
-        }
-    }
-
-    #[test]
-    fn any_chunking_streams_the_same_bytes(input in soup(), cuts in prop::collection::vec(0usize..400, 0..12)) {
-        for r in &redactors() {
-            let whole = r.redact_bytes(&input);
-            let streamed = stream_cut(r, &input, &cuts);
-            prop_assert_eq!(String::from_utf8_lossy(&streamed.text), String::from_utf8_lossy(whole.bytes()));
-            let a: Vec<_> = whole.secrets().iter().map(fields).collect();
-            let b: Vec<_> = streamed.secrets.iter().map(fields).collect();
-            prop_assert_eq!(a, b);
-            let a: Vec<_> = whole.warnings().iter().map(warning_fields).collect();
-            let b: Vec<_> = streamed.warnings.iter().map(warning_fields).collect();
-            prop_assert_eq!(a, b);
+            check_invariants_cut(r, &input, &cuts);
         }
     }
 
     #[test]
     fn line_mode_is_each_line_on_its_own(input in soup()) {
-        let lines = Redactor::builder().lines(true).build();
-        let whole = Redactor::new();
-        let out = lines.redact_bytes(&input);
-        let mut expected = Vec::new();
-        let mut at = 0;
-        for piece in input.split_inclusive(|&b| b == b'\n') {
-            let content_len = piece.len() - match piece {
-                [.., b'\r', b'\n'] => 2,
-                [.., b'\n'] => 1,
-                _ => 0,
-            };
-            let one = whole.redact_bytes(&piece[..content_len]);
-            expected.extend_from_slice(one.bytes());
-            expected.extend_from_slice(&piece[content_len..]);
-            let _ = at;
-            at += piece.len();
-        }
-        prop_assert_eq!(out.bytes(), expected.as_slice());
+        check_line_mode(&input);
     }
 }
 
 #[test]
-fn one_byte_at_a_time_streams_the_same_bytes() {
+fn conformance_inputs_streamed_one_byte_at_a_time() {
     for case in std::fs::read_dir(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/conformance"
@@ -77,13 +46,7 @@ fn one_byte_at_a_time_streams_the_same_bytes() {
         let input = std::fs::read(case.unwrap().path().join("input.sql")).unwrap();
         let cuts: Vec<usize> = (0..input.len()).collect();
         for r in &redactors() {
-            let streamed = stream_cut(r, &input, &cuts);
-            assert_eq!(
-                streamed.text,
-                r.redact_bytes(&input).bytes(),
-                "{}",
-                String::from_utf8_lossy(&input)
-            );
+            check_invariants_cut(r, &input, &cuts);
         }
     }
 }

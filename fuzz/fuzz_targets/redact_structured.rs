@@ -1,0 +1,181 @@
+//! A generated connection statement must give exactly the planted sensitive values as secrets
+//! and exactly the planted near misses as warnings, whatever its formatting; cut short, every
+//! value that was complete is still masked.
+
+#![no_main]
+
+use arbitrary::{Arbitrary, Unstructured};
+use libfuzzer_sys::fuzz_target;
+use sqlredact::Redactor;
+
+#[path = "../../tests/common/invariants.rs"]
+mod invariants;
+
+const SENSITIVE: &[&str] = sqlredact::DEFAULT_KEYS;
+const SAFE: &[&str] = sqlredact::KNOWN_SAFE_KEYS;
+const NEAR: &[(&str, &str)] = &[("ap-key", "api-key"), ("pasword", "password"), ("apikey", "api-key"), ("aws_secret_key", "aws-secret-key"), ("tokens", "token"), ("usrname", "username")];
+const OTHER: &[&str] = &["connector", "format", "model", "max-retries", "dimensions", "provider"];
+const GAPS: &[&str] = &[" ", "  ", "\n", "\r\n", "\t", " /* c */ ", "/*+ hint */", " -- note\n", "\n\n  "];
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum KeyKind {
+    Sensitive(u8),
+    Safe(u8),
+    Near(u8),
+    Other(u8),
+}
+
+#[derive(Arbitrary, Debug)]
+struct Pair {
+    key: KeyKind,
+    quote: u8,
+    upper: bool,
+    sep: u8,
+    value: String,
+    prefix: u8,
+}
+
+#[derive(Arbitrary, Debug)]
+struct Stmt {
+    alter: bool,
+    lower: bool,
+    or_replace: bool,
+    if_exists: u8,
+    name: Vec<(bool, u8)>,
+    comment: bool,
+    gaps: Vec<u8>,
+    pairs: Vec<Pair>,
+    comma: Vec<bool>,
+    wrap: u8,
+    cut: Option<u16>,
+}
+
+struct Rendered {
+    text: String,
+    /// `(value, end offset of its literal)` for every sensitive pair.
+    secrets: Vec<(String, usize)>,
+    warnings: Vec<(String, String)>,
+}
+
+impl Stmt {
+    fn render(&self) -> Rendered {
+        let json = self.wrap % 3 == 2;
+        let mut g = 0;
+        let mut gap = |out: &mut String| {
+            let pick = self.gaps.get(g).copied().unwrap_or(0) as usize;
+            g += 1;
+            let text = GAPS[pick % GAPS.len()];
+            // inside a JSON string a line break is written as \n
+            out.push_str(&if json { text.replace("\r\n", "\\n").replace('\n', "\\n").replace('\t', "\\t") } else { text.to_string() });
+        };
+        let kw = |w: &str| if self.lower { w.to_lowercase() } else { w.to_string() };
+        let mut s = match self.wrap % 3 {
+            1 => "2026-11-02T10:00:00Z INFO user's request: ".to_string(),
+            2 => "{\"level\":\"INFO\",\"msg\":\"".to_string(),
+            _ => String::new(),
+        };
+        s.push_str(&kw(if self.alter { "ALTER" } else { "CREATE" }));
+        gap(&mut s);
+        if self.or_replace && !self.alter {
+            s.push_str(&kw("OR REPLACE"));
+            gap(&mut s);
+        }
+        s.push_str(&kw("CONNECTION"));
+        gap(&mut s);
+        match self.if_exists % 3 {
+            1 => s.push_str(&kw("IF EXISTS ")),
+            2 => s.push_str(&kw("IF NOT EXISTS ")),
+            _ => {}
+        }
+        for (i, (quoted, n)) in self.name.iter().take(3).enumerate() {
+            if i > 0 {
+                s.push('.');
+            }
+            let part = format!("conn{n}");
+            s.push_str(&if *quoted { format!("`{part}`") } else { part });
+        }
+        gap(&mut s);
+        if self.comment && !self.alter {
+            s.push_str(&kw("COMMENT 'a comment'"));
+            gap(&mut s);
+        }
+        s.push_str(&kw(if self.alter { "SET" } else { "WITH" }));
+        gap(&mut s);
+        s.push('(');
+        let mut secrets = Vec::new();
+        let mut warnings = Vec::new();
+        for (i, pair) in self.pairs.iter().take(8).enumerate() {
+            gap(&mut s);
+            let (key, sensitive, near) = match pair.key {
+                KeyKind::Sensitive(k) => (SENSITIVE[k as usize % SENSITIVE.len()].to_string(), true, None),
+                KeyKind::Safe(k) => (SAFE[k as usize % SAFE.len()].to_string(), false, None),
+                KeyKind::Near(k) => {
+                    let (n, suggestion) = NEAR[k as usize % NEAR.len()];
+                    (n.to_string(), false, Some(suggestion))
+                }
+                KeyKind::Other(k) => (OTHER[k as usize % OTHER.len()].to_string(), false, None),
+            };
+            let key = if pair.upper { key.to_uppercase() } else { key };
+            let dq = if json { "\\\"" } else { "\"" };
+            s.push_str(&match pair.quote % 4 {
+                0 => format!("'{key}'"),
+                1 => format!("{dq}{key}{dq}"),
+                2 => format!("`{key}`"),
+                _ => key.clone(),
+            });
+            gap(&mut s);
+            s.push_str(["=", "==", ":", "=>"][pair.sep as usize % 4]);
+            gap(&mut s);
+            // values: any text, with quotes doubled; inside JSON, no backslash, quote or control
+            let value: String = if json { pair.value.chars().filter(|c| !matches!(c, '\\' | '"') && !c.is_control()).collect() } else { pair.value.clone() };
+            let prefix = ["", "N", "_UTF8", ""][pair.prefix as usize % 4];
+            s.push_str(&format!("{prefix}'{}'", value.replace('\'', "''")));
+            if sensitive {
+                secrets.push((value, s.len()));
+            }
+            if let Some(suggestion) = near {
+                warnings.push((key, suggestion.to_string()));
+            }
+            if i + 1 < self.pairs.len().min(8) {
+                // a missing comma must not hide the next pair
+                if self.comma.get(i).copied().unwrap_or(true) {
+                    s.push(',');
+                }
+            }
+        }
+        gap(&mut s);
+        s.push_str(");");
+        if json {
+            s.push_str("\"}");
+        }
+        Rendered { text: s, secrets, warnings }
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(stmt) = Stmt::arbitrary(&mut Unstructured::new(data)) else { return };
+    let rendered = stmt.render();
+    let mut input = rendered.text.clone();
+    if let Some(cut) = stmt.cut {
+        let mut cut = cut as usize % (input.len() + 1);
+        while !input.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        input.truncate(cut);
+    }
+    let redactor = Redactor::new();
+    invariants::check_invariants(&redactor, input.as_bytes());
+    let out = redactor.redact(&input);
+    for (value, end) in &rendered.secrets {
+        if *end <= input.len() && value.chars().count() >= 4 && rendered.text.matches(value.as_str()).count() == 1 {
+            assert!(!out.text().contains(value.as_str()), "a planted value survived");
+        }
+    }
+    if stmt.cut.is_none() {
+        let got: Vec<&str> = out.secrets().iter().map(|s| s.value()).collect();
+        let want: Vec<&str> = rendered.secrets.iter().map(|(v, _)| v.as_str()).collect();
+        assert_eq!(got, want, "exactly the planted secrets");
+        let got: Vec<(String, String)> = out.warnings().iter().map(|w| (w.key().to_string(), w.suggestion().to_string())).collect();
+        assert_eq!(got, rendered.warnings, "exactly the planted near misses");
+    }
+});

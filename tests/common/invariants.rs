@@ -1,0 +1,315 @@
+//! The invariants every result must hold, shared by the integration tests and the fuzz targets
+//! (`fuzz/` includes this file). Each check panics naming the invariant it found broken.
+
+#![allow(dead_code)]
+
+use sqlredact::stream::Output;
+use sqlredact::{Redactor, Secret, Warning};
+
+/// The fields a test compares (the raw text is absent from streamed secrets).
+pub fn fields(
+    s: &Secret,
+) -> (
+    String,
+    String,
+    Option<String>,
+    std::ops::Range<usize>,
+    usize,
+) {
+    (
+        s.key().to_string(),
+        s.value().to_string(),
+        s.connection().map(String::from),
+        s.span(),
+        s.line(),
+    )
+}
+
+/// Warnings as compared tuples.
+pub fn warning_fields(w: &Warning) -> (String, String, std::ops::Range<usize>, usize) {
+    (
+        w.key().to_string(),
+        w.suggestion().to_string(),
+        w.span(),
+        w.line(),
+    )
+}
+
+/// Streams `input` cut at `cuts` (offsets, any order, clamped to the input).
+pub fn stream_cut(redactor: &Redactor, input: &[u8], cuts: &[usize]) -> Output {
+    let mut cuts: Vec<usize> = cuts.iter().map(|&c| c.min(input.len())).collect();
+    cuts.push(input.len());
+    cuts.sort_unstable();
+    let mut stream = redactor.stream(true);
+    let mut out = Output::default();
+    let mut at = 0;
+    for cut in cuts {
+        stream.feed(&input[at..cut], &mut out);
+        at = cut;
+    }
+    stream.finish(&mut out);
+    out
+}
+
+/// Invariants 2–4 and 6 for one result, and 8 for the chunking `cuts`.
+#[track_caller]
+pub fn check_invariants_cut(redactor: &Redactor, input: &[u8], cuts: &[usize]) {
+    let out = redactor.redact_bytes(input);
+    let text = out.bytes();
+    let mask = redactor.mask_literal();
+    let utf8 = std::str::from_utf8(input).ok();
+    // 2, 6: outside the masked ranges the output equals the input; spans sorted, disjoint, in
+    // bounds, on character boundaries; each value is what its span decodes to
+    let (mut at, mut text_at) = (0, 0);
+    for s in out.secrets() {
+        let span = s.span();
+        assert!(
+            span.start >= at && span.start < span.end && span.end <= input.len(),
+            "spans sorted, disjoint, in bounds: {span:?}"
+        );
+        assert_eq!(
+            &text[text_at..text_at + span.start - at],
+            &input[at..span.start],
+            "bytes outside masks are kept"
+        );
+        text_at += span.start - at;
+        assert_eq!(
+            &text[text_at..text_at + mask.len()],
+            mask.as_bytes(),
+            "the mask is written"
+        );
+        text_at += mask.len();
+        assert_eq!(s.raw(), &input[span.clone()], "raw is the replaced bytes");
+        if let Some(s) = utf8 {
+            assert!(
+                s.is_char_boundary(span.start) && s.is_char_boundary(span.end),
+                "spans on char boundaries"
+            );
+        }
+        assert_eq!(
+            s.value().as_bytes(),
+            String::from_utf8_lossy(&decode_raw(s.raw())).as_bytes(),
+            "the value is what its span decodes to"
+        );
+        at = span.end;
+    }
+    assert_eq!(
+        &text[text_at..],
+        &input[at..],
+        "bytes after the last mask are kept"
+    );
+    // 3: putting the raw values back gives the input
+    assert_eq!(
+        out.unmask(),
+        input,
+        "putting the secrets back gives the input"
+    );
+    // 4: masking the output again changes nothing and reports nothing, unless statements
+    // overlapped (see `overlapping_statements`)
+    let again = redactor.redact_bytes(text);
+    if !out.overlapping_statements() {
+        assert!(
+            again.secrets().is_empty() && again.bytes() == text,
+            "masking twice changes nothing"
+        );
+    }
+    // no Debug output shows a value
+    for s in out.secrets() {
+        let shown_anyway = format!(
+            "Secret key value connection span line {:?} {:?} {:?}",
+            s.key(),
+            s.connection(),
+            s.span()
+        );
+        if s.value().len() >= 4 && !shown_anyway.contains(s.value()) {
+            assert!(
+                !format!("{s:?}").contains(s.value()),
+                "Debug hides the value"
+            );
+        }
+    }
+    // 8: the stream gives the same, whatever the chunking
+    let streamed = stream_cut(redactor, input, cuts);
+    assert!(streamed.text == text, "the stream writes the same bytes");
+    let a: Vec<_> = out.secrets().iter().map(fields).collect();
+    let b: Vec<_> = streamed.secrets.iter().map(fields).collect();
+    assert!(a == b, "the stream reports the same secrets");
+    let a: Vec<_> = out.warnings().iter().map(warning_fields).collect();
+    let b: Vec<_> = streamed.warnings.iter().map(warning_fields).collect();
+    assert!(a == b, "the stream reports the same warnings");
+}
+
+/// [`check_invariants_cut`] with the input fed in two halves.
+#[track_caller]
+pub fn check_invariants(redactor: &Redactor, input: &[u8]) {
+    check_invariants_cut(redactor, input, &[input.len() / 2]);
+}
+
+/// Invariant 7: line mode equals masking each line (without its `\n` or `\r\n`) on its own.
+#[track_caller]
+pub fn check_line_mode(input: &[u8]) {
+    let lines = Redactor::builder().lines(true).build().redact_bytes(input);
+    let whole = Redactor::new();
+    let mut expected = Vec::new();
+    for piece in input.split_inclusive(|&b| b == b'\n') {
+        let end = piece.len()
+            - match piece {
+                [.., b'\r', b'\n'] => 2,
+                [.., b'\n'] => 1,
+                _ => 0,
+            };
+        expected.extend_from_slice(whole.redact_bytes(&piece[..end]).bytes());
+        expected.extend_from_slice(&piece[end..]);
+    }
+    assert!(
+        lines.bytes() == expected.as_slice(),
+        "line mode equals each line on its own"
+    );
+}
+
+/// Decodes a masked span the simple way, byte by byte: literal parts (with their prefixes and
+/// `UESCAPE`), double-quoted, backticked and bare parts, with white space and comments between.
+pub fn decode_raw(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut escape = b'\\';
+    let mut unicode_parts: Vec<(usize, usize)> = Vec::new();
+    while i < raw.len() {
+        let rest = &raw[i..];
+        if matches!(rest[0], b' ' | b'\t' | b'\r' | b'\n' | 0x0c) {
+            i += 1;
+        } else if rest.starts_with(b"\\n") || rest.starts_with(b"\\r") || rest.starts_with(b"\\t") {
+            i += 2;
+        } else if rest.starts_with(b"/*") {
+            i += find(rest, b"*/", 2).map_or(rest.len(), |e| e + 2);
+        } else if rest.starts_with(b"--") {
+            i += (2..rest.len())
+                .find(|&j| {
+                    matches!(rest[j], b'\n' | b'\r')
+                        || rest[j..].starts_with(b"\\n")
+                        || rest[j..].starts_with(b"\\r")
+                })
+                .unwrap_or(rest.len());
+        } else if !unicode_parts.is_empty()
+            && rest.len() >= 7
+            && rest[..7].eq_ignore_ascii_case(b"UESCAPE")
+        {
+            i += 7;
+            while i < raw.len() && raw[i] != b'\'' {
+                i += 1;
+            }
+            let (content, len) = quoted(&raw[i..], b"'");
+            escape = content.first().copied().unwrap_or(b'\\');
+            i += len;
+        } else if rest.starts_with(b"\\\"") {
+            let (content, len) = quoted(rest, b"\\\"");
+            out.extend(content);
+            i += len;
+        } else if matches!(rest[0], b'"' | b'`') {
+            let (content, len) = quoted(rest, &rest[..1]);
+            out.extend(content);
+            i += len;
+        } else {
+            let prefix = literal_prefix(rest);
+            if let Some(p) = prefix {
+                let (content, len) = quoted(&rest[p..], b"'");
+                let unicode = rest[0].eq_ignore_ascii_case(&b'u');
+                if unicode {
+                    unicode_parts.push((out.len(), content.len()));
+                }
+                out.extend(content);
+                i += p + len;
+            } else {
+                let len = rest
+                    .iter()
+                    .position(|b| {
+                        matches!(b, b' ' | b'\t' | 0x0c | b'\r' | b'\n' | b',' | b')' | b';')
+                    })
+                    .unwrap_or(rest.len());
+                out.extend_from_slice(&rest[..len]);
+                i += len.max(1);
+            }
+        }
+    }
+    for (start, len) in unicode_parts.into_iter().rev() {
+        let decoded = unicode_unescape(&out[start..start + len], escape);
+        out.splice(start..start + len, decoded);
+    }
+    out
+}
+
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    (from..=hay.len().saturating_sub(needle.len())).find(|&j| hay[j..].starts_with(needle))
+}
+
+/// The length of `N`, `X`, `U&`, `_charset` before an opening quote (0 for a bare quote).
+fn literal_prefix(rest: &[u8]) -> Option<usize> {
+    let word = rest
+        .iter()
+        .position(|&b| {
+            !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.' | b'-' | b'&'))
+        })
+        .unwrap_or(rest.len());
+    if rest.get(word) != Some(&b'\'') {
+        return None;
+    }
+    let w = &rest[..word];
+    let ok = w.is_empty()
+        || w.eq_ignore_ascii_case(b"N")
+        || w.eq_ignore_ascii_case(b"X")
+        || w.eq_ignore_ascii_case(b"U&")
+        || w.first() == Some(&b'_');
+    ok.then_some(word)
+}
+
+/// The content of a quoted part starting with `quote` (doubled quotes undone) and its length.
+fn quoted(rest: &[u8], quote: &[u8]) -> (Vec<u8>, usize) {
+    let mut out = Vec::new();
+    let mut j = quote.len();
+    while j < rest.len() {
+        if rest[j..].starts_with(quote) {
+            if rest[j + quote.len()..].starts_with(quote) {
+                out.extend_from_slice(quote);
+                j += 2 * quote.len();
+                continue;
+            }
+            return (out, j + quote.len());
+        }
+        out.push(rest[j]);
+        j += 1;
+    }
+    (out, rest.len())
+}
+
+fn unicode_unescape(text: &[u8], esc: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let hex = |s: &[u8]| -> Option<char> {
+        if !s.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        char::from_u32(u32::from_str_radix(std::str::from_utf8(s).ok()?, 16).ok()?)
+    };
+    while i < text.len() {
+        if text[i] == esc {
+            if text.get(i + 1) == Some(&esc) {
+                out.push(esc);
+                i += 2;
+                continue;
+            }
+            let (digits, skip) = if text.get(i + 1) == Some(&b'+') {
+                (text.get(i + 2..i + 8), 8)
+            } else {
+                (text.get(i + 1..i + 5), 5)
+            };
+            if let Some(c) = digits.and_then(hex) {
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                i += skip;
+                continue;
+            }
+        }
+        out.push(text[i]);
+        i += 1;
+    }
+    out
+}
