@@ -251,3 +251,17 @@ fn double_quoted_key_inside_a_json_string() {
         &[("client-secret", "cs"), ("token", r#"t\"u"#)],
     );
 }
+
+#[test]
+fn statement_inside_a_key_literal_is_reported_as_overlapping() {
+    // found by fuzzing: the inner statement reads `'password=^'` as one literal; once `^'` is
+    // masked it reads `<REDACTED>` and `>` as a key and a separator, so a second pass masks more
+    let input = "ALTER CONNECTION'ALTER CONNECTION'password=^' O'('password'='";
+    let out = sqlredact::redact(input);
+    assert_eq!(
+        out.text(),
+        "ALTER CONNECTION'ALTER CONNECTION'password='<REDACTED>' O'('password'='"
+    );
+    assert!(out.overlapping_statements());
+    assert!(!sqlredact::redact(out.text()).is_unchanged());
+}

@@ -145,6 +145,28 @@ pub fn check_invariants(redactor: &Redactor, input: &[u8]) {
     check_invariants_cut(redactor, input, &[input.len() / 2]);
 }
 
+/// What the `redact_bytes` fuzz target checks for one input: its first four bytes choose the
+/// chunking and the policy, the rest is the input. Crashers replayed by `cargo test` go
+/// through here too.
+pub fn fuzz_redact_bytes(data: &[u8]) {
+    let (head, input) = data.split_at(data.len().min(4));
+    let step = head.first().map_or(7, |&b| b as usize + 1);
+    let cuts: Vec<usize> = (step..input.len()).step_by(step).collect();
+    let redactor = match head.get(1).map(|b| b % 3) {
+        Some(1) => Redactor::builder().lines(true).build(),
+        Some(2) => Redactor::builder().strict(true).mask("it's").build(),
+        _ => Redactor::new(),
+    };
+    check_invariants_cut(&redactor, input, &cuts);
+    check_line_mode(input);
+    if let Ok(text) = std::str::from_utf8(input) {
+        assert!(
+            redactor.redact(text).text().as_bytes() == redactor.redact_bytes(input).bytes(),
+            "redact and redact_bytes agree"
+        );
+    }
+}
+
 /// Invariant 7: line mode equals masking each line (without its `\n` or `\r\n`) on its own.
 #[track_caller]
 pub fn check_line_mode(input: &[u8]) {

@@ -1,0 +1,143 @@
+//! Hostile shapes, each at most 1 MiB: every invariant holds, and planted secrets are masked.
+//! A quadratic path would show here as a test that never ends; timings are measured in
+//! `benches/`, never asserted.
+
+mod common;
+
+use common::{check_invariants, check_line_mode};
+use sqlredact::Redactor;
+
+const MIB: usize = 1 << 20;
+
+#[track_caller]
+fn check(input: &[u8]) {
+    check_invariants(&Redactor::new(), input);
+}
+
+#[test]
+fn run_of_quotes() {
+    check(&vec![b'\''; MIB]);
+    check(
+        &[
+            b"ALTER CONNECTION c SET (token = ".as_slice(),
+            &vec![b'\''; MIB - 40],
+        ]
+        .concat(),
+    );
+}
+
+#[test]
+fn open_statements_repeated_without_terminators() {
+    let input = b"CREATE CONNECTION (".repeat(MIB / 19);
+    check(&input);
+    let with_secrets = b"CREATE CONNECTION c ('password' = 'p4ss', ".repeat(MIB / 42);
+    let out = Redactor::new().redact_bytes(&with_secrets);
+    assert_eq!(out.secrets().len(), MIB / 42);
+    check(&with_secrets);
+}
+
+#[test]
+fn comment_openers_and_closers_alternating() {
+    check(&b"/**/".repeat(MIB / 4));
+    check(
+        &[
+            b"ALTER CONNECTION c SET (".as_slice(),
+            &b"/**/*//*".repeat(MIB / 8),
+        ]
+        .concat(),
+    );
+}
+
+#[test]
+fn hundred_thousand_nested_parens() {
+    let input = [
+        b"CREATE CONNECTION c WITH ".as_slice(),
+        &b"(".repeat(100_000),
+        b"token = 't0k3n'",
+        &b")".repeat(100_000),
+    ]
+    .concat();
+    let out = Redactor::new().redact_bytes(&input);
+    assert_eq!(out.secrets().len(), 1);
+    check(&input);
+}
+
+#[test]
+fn one_mebibyte_key_and_value() {
+    let key = [
+        b"ALTER CONNECTION c SET ('".as_slice(),
+        &vec![b'k'; MIB],
+        b"' = 'v', token = 't')",
+    ]
+    .concat();
+    assert_eq!(Redactor::new().redact_bytes(&key).secrets().len(), 1);
+    check(&key);
+    let value = [
+        b"ALTER CONNECTION c SET ('password' = '".as_slice(),
+        &vec![b'v'; MIB],
+        b"')",
+    ]
+    .concat();
+    let out = Redactor::new().redact_bytes(&value);
+    assert_eq!(
+        out.bytes(),
+        b"ALTER CONNECTION c SET ('password' = '<REDACTED>')"
+    );
+    assert_eq!(out.secrets()[0].value().len(), MIB);
+    check(&value);
+    let bare = [
+        b"ALTER CONNECTION c SET (password = ".as_slice(),
+        &vec![b'v'; MIB],
+    ]
+    .concat();
+    assert_eq!(
+        Redactor::new().redact_bytes(&bare).bytes(),
+        b"ALTER CONNECTION c SET (password = '<REDACTED>'"
+    );
+}
+
+#[test]
+fn statement_cut_at_every_byte() {
+    let full = "-- setup\nCREATE OR REPLACE CONNECTION IF NOT EXISTS `a`.b.c COMMENT 'x' WITH (\r\n  'type' = 'rest', /* c */ 'password' = U&'p\\0061ss' UESCAPE '\\', token = t0k3n,\n  \"client-secret\" = 'cs''1' 'cs2'\n);";
+    for cut in 0..=full.len() {
+        if full.is_char_boundary(cut) {
+            check(&full.as_bytes()[..cut]);
+            check_line_mode(&full.as_bytes()[..cut]);
+        }
+    }
+}
+
+#[test]
+fn nul_bytes_and_invalid_utf8_in_keys_and_values() {
+    let input = b"ALTER CONNECTION c\0 SET ('pass\xffword' = 'x', 'password' = 'a\0b\xfe\xc3', tok\0en = \xff\xff, token = '\0')";
+    let out = Redactor::new().redact_bytes(input);
+    assert_eq!(out.bytes(), b"ALTER CONNECTION c\0 SET ('pass\xffword' = 'x', 'password' = '<REDACTED>', tok\0en = \xff\xff, token = '<REDACTED>')");
+    check(input);
+}
+
+#[test]
+fn crlf_and_lone_cr_everywhere() {
+    let input =
+        "CREATE\r\nCONNECTION\rc\r\nWITH\r(\r'api-key'\r\n=\r'sk\r\n1'\r,\r-- c\rtoken = t\r)\r\n";
+    let out = Redactor::new().redact(input);
+    assert_eq!(
+        out.text(),
+        "CREATE\r\nCONNECTION\rc\r\nWITH\r(\r'api-key'\r\n=\r'<REDACTED>'\r,\r-- c\rtoken = '<REDACTED>'\r)\r\n"
+    );
+    assert_eq!(out.secrets()[1].line(), 5);
+    check(input.as_bytes());
+    check_line_mode(input.as_bytes());
+}
+
+/// Crashers found by fuzzing, minimised, replayed through the fuzz target's own checks.
+#[test]
+fn fuzz_regressions_replay() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/fuzz/redact_bytes");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let data = std::fs::read(entry.unwrap().path()).unwrap();
+        common::fuzz_redact_bytes(&data);
+        count += 1;
+    }
+    assert!(count > 0);
+}
