@@ -374,6 +374,7 @@ impl Redactor {
                 &self.finder,
                 sink,
             );
+            overlapped |= engine.overlapped();
             if next > content_end {
                 sink.text(&sql[content_end..next]);
             }

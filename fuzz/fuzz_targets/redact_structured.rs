@@ -154,7 +154,8 @@ impl Stmt {
             let value: String = if json { pair.value.chars().filter(|c| !matches!(c, '\\' | '"') && !c.is_control()).collect() } else { pair.value.clone() };
             let prefix = ["", "N", "_UTF8", ""][pair.prefix as usize % 4];
             s.push_str(&format!("{prefix}'{}'", value.replace('\'', "''")));
-            if sensitive {
+            // a value that already is the mask literal is left alone
+            if sensitive && !(prefix.is_empty() && value == "<REDACTED>") {
                 secrets.push((value, s.len()));
             }
             if let Some(suggestion) = near {
