@@ -86,11 +86,16 @@ pub fn check_invariants_cut(redactor: &Redactor, input: &[u8], cuts: &[usize]) {
                 "spans on char boundaries"
             );
         }
-        assert_eq!(
-            s.value().as_bytes(),
-            String::from_utf8_lossy(&decode_raw(s.raw())).as_bytes(),
-            "the value is what its span decodes to"
-        );
+        // where one statement's value starts inside another's mask, only its remainder is
+        // masked separately, and its value is still the whole value (see
+        // `overlapping_statements`)
+        if !out.overlapping_statements() {
+            assert_eq!(
+                s.value().as_bytes(),
+                String::from_utf8_lossy(&decode_raw(s.raw())).as_bytes(),
+                "the value is what its span decodes to"
+            );
+        }
         at = span.end;
     }
     assert_eq!(
