@@ -308,7 +308,7 @@ fn quoted(rest: &[u8], quote: &[u8]) -> (Vec<u8>, usize) {
     (out, rest.len())
 }
 
-fn unicode_unescape(text: &[u8], esc: u8) -> Vec<u8> {
+pub fn unicode_unescape(text: &[u8], esc: u8) -> Vec<u8> {
     let mut out = Vec::new();
     let mut i = 0;
     let hex = |s: &[u8]| -> Option<char> {
