@@ -268,6 +268,25 @@ impl Run {
     /// No mask this run reports later starts before this position, and no byte from here on
     /// is known to be outside its masks.
     pub(crate) fn hold(&self, policy: &Policy) -> u64 {
+        // a literal being read that may still turn out to be a key (one short enough to be
+        // compared) may yet be warned about: warnings come out in input order
+        let key_pending = match &self.partial {
+            Some(p)
+                if matches!(p.kind, Long::Quoted(..)) && !matches!(self.phase, Phase::Sep(..)) =>
+            {
+                p.resume.saturating_sub(p.body) <= policy.key_cap as u64
+            }
+            _ => false,
+        };
+        let hold = self.hold_for_masks(policy);
+        if key_pending {
+            hold.min(self.partial.as_ref().map_or(hold, |p| p.start))
+        } else {
+            hold
+        }
+    }
+
+    fn hold_for_masks(&self, policy: &Policy) -> u64 {
         if let Some((_, to)) = self.open_mask(policy) {
             return to;
         }

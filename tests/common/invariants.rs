@@ -121,7 +121,7 @@ pub fn check_invariants_cut(redactor: &Redactor, input: &[u8], cuts: &[usize]) {
     // no Debug output shows a value
     for s in out.secrets() {
         let shown_anyway = format!(
-            "Secret key value connection span line {:?} {:?} {:?}",
+            "Secret key value <redacted> connection span line {:?} {:?} {:?}",
             s.key(),
             s.connection(),
             s.span()

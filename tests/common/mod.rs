@@ -7,6 +7,7 @@ use proptest::prelude::*;
 mod invariants;
 mod reference;
 pub use invariants::*;
+#[allow(unused_imports)] // the reference is used by the property tests only
 pub use reference::*;
 
 /// Fragments weighted toward what changes how a connection statement is read.

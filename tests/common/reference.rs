@@ -6,6 +6,7 @@
 //! and a `'…'` glued to a `"…"` or `` `…` `` value joins it.
 
 #![allow(dead_code)]
+#![allow(clippy::needless_range_loop)] // the textbook dynamic programme reads best with indices
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefSecret {
