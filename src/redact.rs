@@ -344,7 +344,20 @@ impl Redactor {
     /// Runs the engine over the whole input, or over each line in line mode.
     /// Returns whether statements overlapped.
     fn drive(&self, sql: &[u8], sink: &mut dyn Sink) -> bool {
-        let mut engine = Engine::new(0, 1, true);
+        // One engine per thread, reused: its lists keep their capacity between calls.
+        thread_local! {
+            static ENGINE: std::cell::RefCell<Option<Engine>> = const { std::cell::RefCell::new(None) };
+        }
+        let mut engine = ENGINE
+            .with(|e| e.borrow_mut().take())
+            .unwrap_or_else(|| Engine::new(0, 1, true));
+        engine.reset(0, 1);
+        let overlapped = self.drive_with(&mut engine, sql, sink);
+        ENGINE.with(|e| *e.borrow_mut() = Some(engine));
+        overlapped
+    }
+
+    fn drive_with(&self, engine: &mut Engine, sql: &[u8], sink: &mut dyn Sink) -> bool {
         if !self.policy.lines {
             engine.advance(sql, 0, true, &self.policy, &self.finder, sink);
             return engine.overlapped();
@@ -410,9 +423,11 @@ impl Sink for LazySink<'_> {
         self.at += bytes.len();
     }
     fn mask(&mut self, start: u64) {
-        let text = self
-            .text
-            .get_or_insert_with(|| self.input[..self.at].to_vec());
+        let text = self.text.get_or_insert_with(|| {
+            let mut text = Vec::with_capacity(self.input.len() + 64);
+            text.extend_from_slice(&self.input[..self.at]);
+            text
+        });
         text.extend_from_slice(self.mask);
         self.at = start as usize;
     }

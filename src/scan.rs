@@ -144,7 +144,60 @@ struct Cand {
     end: u64,
     line: u64,
     /// Unquoted, doubled quotes undone; `None` when longer than the key cap.
-    text: Option<Vec<u8>>,
+    text: Option<KeyText>,
+}
+
+/// A key's (or a name's) text, kept inline when short (nearly every key is), so a candidate costs no
+/// allocation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum KeyText {
+    Inline(u8, [u8; 38]),
+    Heap(Vec<u8>),
+}
+
+impl KeyText {
+    fn new(text: &[u8]) -> KeyText {
+        match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= 38 => {
+                let mut buf = [0; 38];
+                buf[..text.len()].copy_from_slice(text);
+                KeyText::Inline(len, buf)
+            }
+            _ => KeyText::Heap(text.to_vec()),
+        }
+    }
+
+    /// The text of a quoted key: `content` with doubled quotes undone.
+    fn unquoted(content: &[u8], quote: u8) -> KeyText {
+        let first = if quote == ESCAPED_QUOTE { b'"' } else { quote };
+        if memchr::memchr(first, content).is_none() {
+            KeyText::new(content)
+        } else {
+            KeyText::new(&undouble(content, quote))
+        }
+    }
+
+    fn push(&mut self, more: &[u8]) {
+        match self {
+            KeyText::Inline(len, buf) if *len as usize + more.len() <= buf.len() => {
+                buf[*len as usize..*len as usize + more.len()].copy_from_slice(more);
+                *len += more.len() as u8;
+            }
+            KeyText::Inline(len, buf) => {
+                let mut text = buf[..*len as usize].to_vec();
+                text.extend_from_slice(more);
+                *self = KeyText::Heap(text);
+            }
+            KeyText::Heap(text) => text.extend_from_slice(more),
+        }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            KeyText::Inline(len, buf) => &buf[..*len as usize],
+            KeyText::Heap(text) => text,
+        }
+    }
 }
 
 /// One literal part of a value.
@@ -214,7 +267,7 @@ enum Phase {
     Key(Cand),
     /// `KEY SEP`: the next token starts the value.
     Sep(Cand, Treat),
-    Value(Box<Value>),
+    Value(Value),
     Done,
 }
 
@@ -228,7 +281,11 @@ pub(crate) struct Run {
     depth: u32,
     opened: bool,
     phase: Phase,
-    name: Vec<Vec<u8>>,
+    /// The connection name, its parts joined by `.`.
+    name: KeyText,
+    name_parts: u8,
+    /// A buffer kept for the content of the next long token.
+    scratch: Vec<u8>,
     /// `name` joined, once a secret needed it.
     connection: Option<Option<String>>,
     partial: Option<Partial>,
@@ -245,7 +302,9 @@ impl Run {
             depth: 0,
             opened: false,
             phase: Phase::Header { verb: false },
-            name: Vec::new(),
+            name: KeyText::new(b""),
+            name_parts: 0,
+            scratch: Vec::new(),
             connection: None,
             partial: None,
             collect,
@@ -380,7 +439,12 @@ impl Run {
         };
         self.pos = tok.end;
         self.line = tok.line + tok.newlines;
-        self.on_token(tok, policy, found);
+        let mut tok = tok;
+        self.on_token(&mut tok, policy, found);
+        if tok.content.capacity() > self.scratch.capacity() {
+            tok.content.clear();
+            self.scratch = tok.content;
+        }
         if self.is_done() {
             Step::Done
         } else {
@@ -448,7 +512,7 @@ impl Run {
                         body: start + opener as u64,
                         resume: start + opener as u64,
                         newlines: 0,
-                        content: Vec::new(),
+                        content: std::mem::take(&mut self.scratch),
                         limit,
                     });
                 }
@@ -553,10 +617,10 @@ impl Run {
         }
     }
 
-    fn on_token(&mut self, tok: Token<'_>, policy: &Policy, found: &mut Found) {
+    fn on_token(&mut self, tok: &mut Token<'_>, policy: &Policy, found: &mut Found) {
         let phase = std::mem::replace(&mut self.phase, Phase::Done);
         self.phase = match phase {
-            Phase::Header { verb } => self.header(verb, &tok),
+            Phase::Header { verb } => self.header(verb, tok),
             Phase::Connection { if_words } => self.connection(if_words, tok, policy, found),
             Phase::Name { dot } => self.name_part(dot, tok, policy, found),
             Phase::Body => self.body(tok, policy, found),
@@ -600,7 +664,13 @@ impl Run {
         }
     }
 
-    fn connection(&mut self, if_words: u8, tok: Token<'_>, p: &Policy, f: &mut Found) -> Phase {
+    fn connection(
+        &mut self,
+        if_words: u8,
+        tok: &mut Token<'_>,
+        p: &Policy,
+        f: &mut Found,
+    ) -> Phase {
         match tok.kind {
             Kind::Trivia => Phase::Connection { if_words },
             Kind::Word if if_words == 0 && is(tok.word, "IF") => Phase::Connection { if_words: 1 },
@@ -620,24 +690,31 @@ impl Run {
         }
     }
 
+    /// Adds a part to the name (at most three, each cut at [`MAX_NAME_PART`] bytes).
+    fn name_part_push(&mut self, part: &[u8]) {
+        if self.name_parts < 3 {
+            if self.name_parts > 0 {
+                self.name.push(b".");
+            }
+            self.name.push(&part[..part.len().min(MAX_NAME_PART)]);
+            self.name_parts += 1;
+        }
+    }
+
     /// `dot`: a part may come now (at the start, or after a `.`).
-    fn name_part(&mut self, dot: bool, tok: Token<'_>, p: &Policy, f: &mut Found) -> Phase {
+    fn name_part(&mut self, dot: bool, tok: &mut Token<'_>, p: &Policy, f: &mut Found) -> Phase {
         match tok.kind {
-            Kind::Word if dot && self.name.len() < 3 => {
+            Kind::Word if dot && self.name_parts < 3 => {
                 for part in tok.word.split(|&b| b == b'.') {
-                    if self.name.len() < 3 {
-                        self.name
-                            .push(part[..part.len().min(MAX_NAME_PART)].to_vec());
-                    }
+                    self.name_part_push(part);
                 }
                 Phase::Name {
                     dot: tok.word.ends_with(b"."),
                 }
             }
-            Kind::Quoted(b'`', _) if dot && self.name.len() < 3 => {
-                let mut part = undouble(&tok.content, b'`');
-                part.truncate(MAX_NAME_PART);
-                self.name.push(part);
+            Kind::Quoted(b'`', _) if dot && self.name_parts < 3 => {
+                let part = KeyText::unquoted(&tok.content, b'`');
+                self.name_part_push(part.as_slice());
                 Phase::Name { dot: false }
             }
             Kind::Other(b'.') if !dot => Phase::Name { dot: true },
@@ -647,7 +724,7 @@ impl Run {
 
     /// A token while looking for a key; also where every other phase hands over a token it
     /// does not take.
-    fn body(&mut self, tok: Token<'_>, policy: &Policy, found: &mut Found) -> Phase {
+    fn body(&mut self, tok: &mut Token<'_>, policy: &Policy, found: &mut Found) -> Phase {
         match tok.kind {
             Kind::Semi => Phase::Done,
             Kind::Open => {
@@ -667,14 +744,14 @@ impl Run {
                 start: tok.start,
                 end: tok.end,
                 line: tok.line,
-                text: (tok.word.len() <= policy.key_cap).then(|| tok.word.to_vec()),
+                text: (tok.word.len() <= policy.key_cap).then(|| KeyText::new(tok.word)),
             }),
             Kind::Quoted(q, _) => Phase::Key(Cand {
                 start: tok.start,
                 end: tok.end,
                 line: tok.line,
                 text: (tok.content_complete && tok.content.len() <= policy.key_cap)
-                    .then(|| undouble_owned(tok.content, q)),
+                    .then(|| KeyText::unquoted(&tok.content, q)),
             }),
             _ => {
                 let _ = found;
@@ -685,7 +762,7 @@ impl Run {
 
     fn separator(&mut self, key: Cand, policy: &Policy, found: &mut Found) -> Phase {
         let class = match &key.text {
-            Some(text) => keys::classify(text, &policy.keys),
+            Some(text) => keys::classify(text.as_slice(), &policy.keys),
             None => KeyClass::Other,
         };
         let treat = match class {
@@ -693,7 +770,7 @@ impl Run {
             KeyClass::NearMiss(_) if policy.strict => Treat::Mask,
             KeyClass::NearMiss(i) => {
                 found.warnings.push(Warning {
-                    key: lossy(key.text.as_deref().unwrap_or_default()),
+                    key: lossy(key.text.as_ref().map_or(&[][..], KeyText::as_slice)),
                     suggestion: policy.keys[i].clone(),
                     start: key.start,
                     end: key.end,
@@ -710,7 +787,7 @@ impl Run {
         &mut self,
         key: Cand,
         treat: Treat,
-        tok: Token<'_>,
+        tok: &mut Token<'_>,
         policy: &Policy,
         found: &mut Found,
     ) -> Phase {
@@ -722,7 +799,7 @@ impl Run {
             && prefix == Prefix::None
             && tok.terminated
             && tok.content == policy.mask_raw;
-        let mut value = Box::new(Value {
+        let mut value = Value {
             key,
             treat,
             start: tok.start,
@@ -735,12 +812,12 @@ impl Run {
             uescape_allowed: prefix == Prefix::U,
             glued: false,
             stage: Stage::AfterPart,
-        });
+        };
         if treat == Treat::Mask && self.collect {
             value.parts.push(Part {
                 quote,
                 prefix,
-                raw: tok.content,
+                raw: std::mem::take(&mut tok.content),
             });
         }
         // Every kind of value continues with the literals after it: once masked it is a literal,
@@ -756,8 +833,8 @@ impl Run {
 
     fn value_next(
         &mut self,
-        mut v: Box<Value>,
-        tok: Token<'_>,
+        mut v: Value,
+        tok: &mut Token<'_>,
         p: &Policy,
         f: &mut Found,
     ) -> Phase {
@@ -772,7 +849,7 @@ impl Run {
                 v.parts.push(Part {
                     quote: b'\'',
                     prefix: Prefix::None,
-                    raw: tok.content,
+                    raw: std::mem::take(&mut tok.content),
                 });
             }
             if !tok.terminated {
@@ -799,7 +876,7 @@ impl Run {
                         end: tok.end,
                         line: tok.line,
                         text: (tok.content_complete && tok.content.len() <= p.key_cap)
-                            .then(|| undouble(&tok.content, b'\'')),
+                            .then(|| KeyText::unquoted(&tok.content, b'\'')),
                     };
                     let terminated = tok.terminated;
                     v.stage = Stage::Cand(
@@ -807,7 +884,7 @@ impl Run {
                         Part {
                             quote: b'\'',
                             prefix,
-                            raw: tok.content,
+                            raw: std::mem::take(&mut tok.content),
                         },
                     );
                     if terminated {
@@ -879,8 +956,7 @@ impl Run {
         }
     }
 
-    #[allow(clippy::boxed_local)] // the phase owns the value boxed; unboxing would copy it
-    fn finish_value(&mut self, v: Box<Value>, found: &mut Found) {
+    fn finish_value(&mut self, v: Value, found: &mut Found) {
         if v.treat != Treat::Mask || v.maybe_masked_already {
             return;
         }
@@ -889,17 +965,17 @@ impl Run {
         } else {
             Vec::new()
         };
-        let name = &self.name;
+        let (name, parts) = (&self.name, self.name_parts);
         let connection = self
             .connection
-            .get_or_insert_with(|| (!name.is_empty()).then(|| lossy(&name.join(&b'.'))))
+            .get_or_insert_with(|| (parts > 0).then(|| lossy(name.as_slice())))
             .clone();
         found.secrets.push((
             self.start,
             Secret {
                 raw: Vec::new(),
-                key: lossy(v.key.text.as_deref().unwrap_or_default()),
-                value: lossy(&value),
+                key: lossy(v.key.text.as_ref().map_or(&[][..], KeyText::as_slice)),
+                value: String::from_utf8(value).unwrap_or_else(|e| lossy(e.as_bytes())),
                 connection,
                 start: v.start,
                 end: v.end,
@@ -968,16 +1044,6 @@ fn is(word: &[u8], keyword: &str) -> bool {
 
 fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// [`undouble`], reusing `raw` when it holds no quote.
-fn undouble_owned(raw: Vec<u8>, quote: u8) -> Vec<u8> {
-    let first = if quote == ESCAPED_QUOTE { b'"' } else { quote };
-    if memchr::memchr(first, &raw).is_none() {
-        raw
-    } else {
-        undouble(&raw, quote)
-    }
 }
 
 /// Undoes doubled quotes (`\"\"` for [`ESCAPED_QUOTE`]).
