@@ -136,8 +136,23 @@ pub fn check_invariants_cut(redactor: &Redactor, input: &[u8], cuts: &[usize]) {
     // 8: the stream gives the same, whatever the chunking
     let streamed = stream_cut(redactor, input, cuts);
     assert!(streamed.text == text, "the stream writes the same bytes");
-    let a: Vec<_> = out.secrets().iter().map(fields).collect();
-    let b: Vec<_> = streamed.secrets.iter().map(fields).collect();
+    // with overlapping statements, which of two statements reports a value they share (and so
+    // its connection name) may depend on where the stream was cut
+    let overlap = out.overlapping_statements();
+    let strip = |mut f: (
+        String,
+        String,
+        Option<String>,
+        std::ops::Range<usize>,
+        usize,
+    )| {
+        if overlap {
+            f.2 = None;
+        }
+        f
+    };
+    let a: Vec<_> = out.secrets().iter().map(fields).map(strip).collect();
+    let b: Vec<_> = streamed.secrets.iter().map(fields).map(strip).collect();
     assert!(a == b, "the stream reports the same secrets");
     let a: Vec<_> = out.warnings().iter().map(warning_fields).collect();
     let b: Vec<_> = streamed.warnings.iter().map(warning_fields).collect();
@@ -269,24 +284,30 @@ fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     (from..=hay.len().saturating_sub(needle.len())).find(|&j| hay[j..].starts_with(needle))
 }
 
-/// The length of `N`, `X`, `U&`, `_charset` before an opening quote (0 for a bare quote).
+/// The length of `N`, `X`, `U&`, `_charset` before an opening quote (0 for a bare quote), as
+/// the lexer reads them: a charset name has the shape of a word (`_UTF8`, `_ISO-8859-1`).
 fn literal_prefix(rest: &[u8]) -> Option<usize> {
-    let word = rest
-        .iter()
-        .position(|&b| {
-            !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.' | b'-' | b'&'))
-        })
-        .unwrap_or(rest.len());
-    if rest.get(word) != Some(&b'\'') {
-        return None;
-    }
-    let w = &rest[..word];
-    let ok = w.is_empty()
-        || w.eq_ignore_ascii_case(b"N")
-        || w.eq_ignore_ascii_case(b"X")
-        || w.eq_ignore_ascii_case(b"U&")
-        || w.first() == Some(&b'_');
-    ok.then_some(word)
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let len = match rest {
+        [b'\'', ..] => 0,
+        [b'n' | b'N' | b'x' | b'X', b'\'', ..] => 1,
+        [b'u' | b'U', b'&', b'\'', ..] => 2,
+        [b'_', ..] => {
+            let mut e = 1;
+            while e < rest.len() && word(rest[e]) {
+                e += 1;
+            }
+            while e + 1 < rest.len() && matches!(rest[e], b'.' | b'-') && word(rest[e + 1]) {
+                e += 1;
+                while e < rest.len() && word(rest[e]) {
+                    e += 1;
+                }
+            }
+            e
+        }
+        _ => return None,
+    };
+    (rest.get(len) == Some(&b'\'')).then_some(len)
 }
 
 /// The content of a quoted part starting with `quote` (doubled quotes undone) and its length.
