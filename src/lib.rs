@@ -21,7 +21,8 @@
 //! - Splice, never re-render: outside the masked ranges the output is the input byte for byte
 //!   (whitespace, comments, case, line endings, bytes that are not UTF-8).
 //! - Putting each [`Secret::raw`] back in place of its mask gives the input
-//!   ([`Redacted::unmask`]); masking the output again changes nothing.
+//!   ([`Redacted::unmask`]). Masking the output again changes nothing, unless statements
+//!   overlapped ([`Redacted::overlapping_statements`]).
 //! - A secret's value appears only through [`Secret::value`], [`Secret::raw`] and
 //!   serialization; never in `Debug`, an error or a warning.
 //! - Fail closed: an unterminated literal after a sensitive key is masked to the end of the

@@ -169,6 +169,17 @@ fn token(s: &[u8], mut p: usize) -> Tok {
     tok(K::Other(s[p]), p + 1, vec![], true)
 }
 
+/// The end of the input, as a token: an unterminated literal has run to it.
+fn end_of(s: &[u8]) -> Tok {
+    Tok {
+        k: K::End,
+        start: s.len(),
+        end: s.len(),
+        content: vec![],
+        terminated: true,
+    }
+}
+
 fn undouble(content: &[u8], q: u8) -> Vec<u8> {
     let unit: &[u8] = if q == b'\\' {
         b"\\\""
@@ -406,13 +417,7 @@ fn statement(
                         });
                         next = token(s, vend);
                         if !glued_terminated {
-                            next = Tok {
-                                k: K::End,
-                                start: s.len(),
-                                end: s.len(),
-                                content: vec![],
-                                terminated: true,
-                            };
+                            next = end_of(s);
                         }
                     }
                     let mut uescape_allowed = parts[0].prefix == b'U' && parts.len() == 1;
@@ -455,13 +460,7 @@ fn statement(
                                 content: std::mem::take(&mut next.content),
                             });
                             if !term {
-                                next = Tok {
-                                    k: K::End,
-                                    start: s.len(),
-                                    end: s.len(),
-                                    content: vec![],
-                                    terminated: true,
-                                };
+                                next = end_of(s);
                                 break;
                             }
                             next = token(s, vend);
