@@ -190,10 +190,9 @@ fuzz_target!(|stmt: Stmt| {
         }
     }
     // a value that holds a statement of its own is examined too and may add secrets
-    let nested = stmt.pairs.iter().any(|p| {
-        let v = p.value.to_ascii_lowercase();
-        v.contains("create") || v.contains("alter")
-    });
+    // (counted in the rendered text: inside JSON, control characters are dropped from values)
+    let lower = rendered.text.to_ascii_lowercase();
+    let nested = lower.matches("create").count() + lower.matches("alter").count() > 1;
     if stmt.cut.is_none() && !nested {
         let got: Vec<&str> = out.secrets().iter().map(|s| s.value()).collect();
         let want: Vec<&str> = rendered.secrets.iter().map(|(v, _)| v.as_str()).collect();
