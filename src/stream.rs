@@ -126,24 +126,31 @@ impl Stream {
     }
 
     fn feed_lines(&mut self, mut data: &[u8], out: &mut Output) {
-        while let Some(i) = memchr::memchr(b'\n', data) {
-            let (line, rest) = (&data[..i], &data[i + 1..]);
-            let mut whole = std::mem::take(&mut self.window);
-            let content = if whole.is_empty() {
-                line
-            } else {
-                whole.extend_from_slice(line);
-                &whole
+        loop {
+            // Whole lines before the next CREATE or ALTER cannot hold a statement: they pass
+            // through as they are, without a call of the engine per line. (A keyword never
+            // spans a line break, so one search finds where the next candidate line starts.)
+            if self.window.is_empty() {
+                let next = self
+                    .redactor
+                    .finder()
+                    .find(data)
+                    .map_or(data.len(), |m| m.start());
+                let clean = memchr::memrchr(b'\n', &data[..next]).map_or(0, |i| i + 1);
+                if clean > 0 {
+                    let lines = &data[..clean];
+                    out.text.extend_from_slice(lines);
+                    self.base += lines.len() as u64;
+                    self.line += crate::lexer::count_newlines(lines);
+                    self.engine.reset(self.base, self.line);
+                    data = &data[clean..];
+                }
+            }
+            let Some(i) = memchr::memchr(b'\n', data) else {
+                break;
             };
-            let end = content.len() - usize::from(content.last() == Some(&b'\r'));
-            self.advance_on(&content[..end], true, out);
-            out.text.extend_from_slice(&content[end..]);
-            out.text.push(b'\n');
-            self.base += content.len() as u64 + 1;
-            self.line += 1;
-            self.engine.reset(self.base, self.line);
-            whole.clear();
-            self.window = whole;
+            let (line, rest) = (&data[..i], &data[i + 1..]);
+            self.line_end(line, out);
             data = rest;
         }
         if !data.is_empty() {
@@ -155,6 +162,26 @@ impl Stream {
             self.window = window;
             self.drop_before(keep);
         }
+    }
+
+    /// Ends the line being read with the bytes `line` before its `\n`.
+    fn line_end(&mut self, line: &[u8], out: &mut Output) {
+        let mut whole = std::mem::take(&mut self.window);
+        let content = if whole.is_empty() {
+            line
+        } else {
+            whole.extend_from_slice(line);
+            &whole
+        };
+        let end = content.len() - usize::from(content.last() == Some(&b'\r'));
+        self.advance_on(&content[..end], true, out);
+        out.text.extend_from_slice(&content[end..]);
+        out.text.push(b'\n');
+        self.base += content.len() as u64 + 1;
+        self.line += 1;
+        self.engine.reset(self.base, self.line);
+        whole.clear();
+        self.window = whole;
     }
 
     fn advance_on(&mut self, win: &[u8], eof: bool, out: &mut Output) -> u64 {
