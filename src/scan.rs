@@ -429,11 +429,11 @@ impl Run {
         let tok = match self.next_token(win, base, eof, limit, policy) {
             Ok(tok) => tok,
             Err(Step::Done) => {
-                self.finish(policy, found);
+                self.finish(found);
                 return Step::Done;
             }
             Err(step) => {
-                self.settle_gap(policy, found);
+                self.settle_gap(found);
                 return step;
             }
         };
@@ -621,24 +621,24 @@ impl Run {
         let phase = std::mem::replace(&mut self.phase, Phase::Done);
         self.phase = match phase {
             Phase::Header { verb } => self.header(verb, tok),
-            Phase::Connection { if_words } => self.connection(if_words, tok, policy, found),
-            Phase::Name { dot } => self.name_part(dot, tok, policy, found),
-            Phase::Body => self.body(tok, policy, found),
+            Phase::Connection { if_words } => self.connection(if_words, tok, policy),
+            Phase::Name { dot } => self.name_part(dot, tok, policy),
+            Phase::Body => self.body(tok, policy),
             Phase::Key(cand) => {
                 if tok.start > cand.end + MAX_GAP {
-                    self.body(tok, policy, found)
+                    self.body(tok, policy)
                 } else {
                     match tok.kind {
                         Kind::Trivia => Phase::Key(cand),
                         Kind::Sep => self.separator(cand, policy, found),
-                        _ => self.body(tok, policy, found),
+                        _ => self.body(tok, policy),
                     }
                 }
             }
             Phase::Sep(key, treat) => match tok.kind {
                 Kind::Trivia | Kind::Sep => Phase::Sep(key, treat),
                 Kind::Quoted(..) | Kind::Bare => self.value_part(key, treat, tok, policy, found),
-                _ => self.body(tok, policy, found),
+                _ => self.body(tok, policy),
             },
             Phase::Value(value) => self.value_next(value, tok, policy, found),
             Phase::Done => Phase::Done,
@@ -664,13 +664,7 @@ impl Run {
         }
     }
 
-    fn connection(
-        &mut self,
-        if_words: u8,
-        tok: &mut Token<'_>,
-        p: &Policy,
-        f: &mut Found,
-    ) -> Phase {
+    fn connection(&mut self, if_words: u8, tok: &mut Token<'_>, p: &Policy) -> Phase {
         match tok.kind {
             Kind::Trivia => Phase::Connection { if_words },
             Kind::Word if if_words == 0 && is(tok.word, "IF") => Phase::Connection { if_words: 1 },
@@ -683,10 +677,10 @@ impl Run {
                     .iter()
                     .any(|w| is(tok.word, w)) =>
             {
-                self.name_part(true, tok, p, f)
+                self.name_part(true, tok, p)
             }
-            Kind::Quoted(b'`', _) => self.name_part(true, tok, p, f),
-            _ => self.body(tok, p, f),
+            Kind::Quoted(b'`', _) => self.name_part(true, tok, p),
+            _ => self.body(tok, p),
         }
     }
 
@@ -702,7 +696,7 @@ impl Run {
     }
 
     /// `dot`: a part may come now (at the start, or after a `.`).
-    fn name_part(&mut self, dot: bool, tok: &mut Token<'_>, p: &Policy, f: &mut Found) -> Phase {
+    fn name_part(&mut self, dot: bool, tok: &mut Token<'_>, p: &Policy) -> Phase {
         match tok.kind {
             Kind::Word if dot && self.name_parts < 3 => {
                 for part in tok.word.split(|&b| b == b'.') {
@@ -718,13 +712,13 @@ impl Run {
                 Phase::Name { dot: false }
             }
             Kind::Other(b'.') if !dot => Phase::Name { dot: true },
-            _ => self.body(tok, p, f),
+            _ => self.body(tok, p),
         }
     }
 
     /// A token while looking for a key; also where every other phase hands over a token it
     /// does not take.
-    fn body(&mut self, tok: &mut Token<'_>, policy: &Policy, found: &mut Found) -> Phase {
+    fn body(&mut self, tok: &mut Token<'_>, policy: &Policy) -> Phase {
         match tok.kind {
             Kind::Semi => Phase::Done,
             Kind::Open => {
@@ -753,10 +747,7 @@ impl Run {
                 text: (tok.content_complete && tok.content.len() <= policy.key_cap)
                     .then(|| KeyText::unquoted(&tok.content, q)),
             }),
-            _ => {
-                let _ = found;
-                Phase::Body
-            }
+            _ => Phase::Body,
         }
     }
 
@@ -862,7 +853,7 @@ impl Run {
         match stage {
             Stage::AfterPart | Stage::Uescape if tok.start > v.end + MAX_GAP => {
                 self.finish_value(v, f);
-                self.body(tok, p, f)
+                self.body(tok, p)
             }
             Stage::AfterPart => match tok.kind {
                 Kind::Trivia => Phase::Value(v),
@@ -898,7 +889,7 @@ impl Run {
                 }
                 _ => {
                     self.finish_value(v, f);
-                    self.body(tok, p, f)
+                    self.body(tok, p)
                 }
             },
             Stage::Uescape => match tok.kind {
@@ -915,7 +906,7 @@ impl Run {
                 }
                 _ => {
                     self.finish_value(v, f);
-                    self.body(tok, p, f)
+                    self.body(tok, p)
                 }
             },
             Stage::Cand(cand, part) => {
@@ -923,7 +914,7 @@ impl Run {
                     v.stage = Stage::Cand(cand, part);
                     self.join_cand(&mut v);
                     self.finish_value(v, f);
-                    return self.body(tok, p, f);
+                    return self.body(tok, p);
                 }
                 match tok.kind {
                     Kind::Trivia => {
@@ -985,8 +976,7 @@ impl Run {
     }
 
     /// The input ended.
-    fn finish(&mut self, policy: &Policy, found: &mut Found) {
-        let _ = policy;
+    fn finish(&mut self, found: &mut Found) {
         if let Phase::Value(mut v) = std::mem::replace(&mut self.phase, Phase::Done) {
             self.join_cand(&mut v);
             self.finish_value(v, found);
@@ -996,7 +986,7 @@ impl Run {
     /// While a trivia token is still being scanned after a key or a value part, the gap may
     /// already be known to exceed [`MAX_GAP`]: decide now, as the whole input would at the next
     /// token, so the stream can release the bytes held for it.
-    fn settle_gap(&mut self, policy: &Policy, found: &mut Found) {
+    fn settle_gap(&mut self, found: &mut Found) {
         let Some(p) = &self.partial else { return };
         if !matches!(p.kind, Long::BlockComment | Long::LineComment) {
             return;
@@ -1020,7 +1010,6 @@ impl Run {
             }
             other => other,
         };
-        let _ = policy;
     }
 }
 

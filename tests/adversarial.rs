@@ -141,3 +141,37 @@ fn fuzz_regressions_replay() {
     }
     assert!(count > 0);
 }
+
+#[test]
+fn more_than_a_mebibyte_of_comment_ends_a_pair() {
+    // the documented limit that keeps a stream's held bytes finite: trivia over 1 MiB between
+    // a key and its separator, or between the parts of a value, ends the pair
+    let comment = [b"/*".as_slice(), &vec![b'c'; MIB + 16], b"*/"].concat();
+    let far_separator = [
+        b"ALTER CONNECTION c SET (token ".as_slice(),
+        &comment,
+        b" = 'after')",
+    ]
+    .concat();
+    assert!(
+        Redactor::new()
+            .redact_bytes(&far_separator)
+            .secrets()
+            .is_empty()
+    );
+    check(&far_separator);
+    let far_part = [
+        b"ALTER CONNECTION c SET (token = 'a' ".as_slice(),
+        &comment,
+        b" 'b')",
+    ]
+    .concat();
+    let out = Redactor::new().redact_bytes(&far_part);
+    assert_eq!(out.secrets()[0].value(), "a");
+    check(&far_part);
+    let near_part = [b"ALTER CONNECTION c SET (token = 'a' /* short */ 'b')".as_slice()].concat();
+    assert_eq!(
+        Redactor::new().redact_bytes(&near_part).secrets()[0].value(),
+        "ab"
+    );
+}
