@@ -184,12 +184,14 @@ fuzz_target!(|stmt: Stmt| {
     let redactor = Redactor::new();
     invariants::check_invariants(&redactor, input.as_bytes());
     let out = redactor.redact(&input);
-    let unmasked = out.text().replace(&redactor.mask_literal(), "");
+    // the text between masks (a value can also be spelled by the text around its mask)
+    let mask = redactor.mask_literal();
+    let unmasked: Vec<&str> = out.text().split(mask.as_str()).collect();
     for (value, end, literal) in &rendered.secrets {
         // only a value that occurs nowhere else in the input, its own literal blanked out
         let elsewhere = [&rendered.text[..end - literal], &rendered.text[*end..]].join("\u{0}");
         if *end <= input.len() && value.chars().count() >= 4 && !elsewhere.contains(value.as_str()) {
-            assert!(!unmasked.contains(value.as_str()), "a planted value survived in {input:?}");
+            assert!(!unmasked.iter().any(|part| part.contains(value.as_str())), "a planted value survived in {input:?}");
         }
     }
     // a value that holds a statement of its own is examined too and may add secrets
