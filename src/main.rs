@@ -27,7 +27,7 @@ Options:
                          whole input in memory
       --secrets FILE     Also append every extracted secret to FILE as one JSON object per line
                          (key, value, connection, start, end, line, file); FILE is created
-                         readable by its owner only
+                         readable by its owner only; each value is held in memory until written
       --check            Print no text; name each unmasked secret (never its value) and exit 1
                          if there is any (for CI gates and pre-commit hooks)
       --mask TEXT        Write 'TEXT' instead of '<REDACTED>'
