@@ -29,6 +29,21 @@ fn keyword_tail(win: &[u8]) -> u64 {
         .unwrap_or(0) as u64
 }
 
+/// Line mode: the length of the run of whole lines at the start of `data` before the line that
+/// holds the next `CREATE` or `ALTER` (all whole lines when there is none). Those lines cannot
+/// hold a statement, so they pass through as they are. A keyword never spans a line break, so
+/// one search finds where the next candidate line starts.
+pub(crate) fn clean_lines(finder: &Regex, data: &[u8]) -> usize {
+    let next = finder.find(data).map_or(data.len(), |m| m.start());
+    memchr::memrchr(b'\n', &data[..next]).map_or(0, |i| i + 1)
+}
+
+/// Line mode: a line's content, without the `\r` of a `\r\n` that ends it (`line` holds the
+/// bytes before its `\n`).
+pub(crate) fn line_content(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
 /// Where the engine's results go.
 pub(crate) trait Sink {
     /// Input bytes that pass through unchanged.

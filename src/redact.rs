@@ -12,6 +12,7 @@ use regex::bytes::Regex;
 
 use crate::engine::{self, Engine, Sink};
 use crate::keys::DEFAULT_KEYS;
+use crate::lexer;
 use crate::scan::Policy;
 use crate::secret::{Secret, Warning};
 
@@ -366,21 +367,22 @@ impl Redactor {
         let mut start = 0;
         let mut line = 1;
         while start < sql.len() {
-            let (content_end, next) = match memchr::memchr(b'\n', &sql[start..]) {
-                Some(i) => {
-                    let nl = start + i;
-                    let content_end = if nl > start && sql[nl - 1] == b'\r' {
-                        nl - 1
-                    } else {
-                        nl
-                    };
-                    (content_end, nl + 1)
-                }
-                None => (sql.len(), sql.len()),
+            let clean = engine::clean_lines(&self.finder, &sql[start..]);
+            if clean > 0 {
+                sink.text(&sql[start..start + clean]);
+                line += lexer::count_newlines(&sql[start..start + clean]);
+                start += clean;
+                continue;
+            }
+            let next = memchr::memchr(b'\n', &sql[start..]).map_or(sql.len(), |i| start + i + 1);
+            let content = match sql[start..next].strip_suffix(b"\n") {
+                Some(before_newline) => engine::line_content(before_newline),
+                None => &sql[start..next],
             };
+            let content_end = start + content.len();
             engine.reset(start as u64, line);
             engine.advance(
-                &sql[start..content_end],
+                content,
                 start as u64,
                 true,
                 &self.policy,

@@ -18,7 +18,7 @@
 //! assert_eq!(out.secrets[0].value(), "secret");
 //! ```
 
-use crate::engine::{Engine, Sink};
+use crate::engine::{self, Engine, Sink};
 use crate::redact::Redactor;
 use crate::secret::{Secret, Warning};
 
@@ -127,16 +127,9 @@ impl Stream {
 
     fn feed_lines(&mut self, mut data: &[u8], out: &mut Output) {
         loop {
-            // Whole lines before the next CREATE or ALTER cannot hold a statement: they pass
-            // through as they are, without a call of the engine per line. (A keyword never
-            // spans a line break, so one search finds where the next candidate line starts.)
+            // whole lines before the next CREATE or ALTER pass through without the engine
             if self.window.is_empty() {
-                let next = self
-                    .redactor
-                    .finder()
-                    .find(data)
-                    .map_or(data.len(), |m| m.start());
-                let clean = memchr::memrchr(b'\n', &data[..next]).map_or(0, |i| i + 1);
+                let clean = engine::clean_lines(self.redactor.finder(), data);
                 if clean > 0 {
                     let lines = &data[..clean];
                     out.text.extend_from_slice(lines);
@@ -173,7 +166,7 @@ impl Stream {
             whole.extend_from_slice(line);
             &whole
         };
-        let end = content.len() - usize::from(content.last() == Some(&b'\r'));
+        let end = engine::line_content(content).len();
         self.advance_on(&content[..end], true, out);
         out.text.extend_from_slice(&content[end..]);
         out.text.push(b'\n');
