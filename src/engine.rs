@@ -11,6 +11,7 @@
 
 use regex::bytes::Regex;
 
+use crate::fast::{self, PartRef};
 use crate::lexer;
 use crate::scan::{Found, Policy, Run, Step};
 use crate::secret::{Secret, Warning};
@@ -87,6 +88,8 @@ pub(crate) struct Engine {
     /// A statement started inside the body of another one.
     overlapped: bool,
     collect: bool,
+    /// The parts of the value being read in one pass.
+    parts: Vec<PartRef>,
 }
 
 impl Engine {
@@ -106,6 +109,7 @@ impl Engine {
             last_warning: None,
             overlapped: false,
             collect,
+            parts: Vec::new(),
         }
     }
 
@@ -160,6 +164,27 @@ impl Engine {
             match (behind, self.next) {
                 (b, Some((start, line))) if b.is_none_or(|i| self.runs[i].pos() >= start) => {
                     self.next = None;
+                    if self.runs.is_empty() && policy.one_pass {
+                        // alone: read the whole statement at once if the window holds it and
+                        // the next occurrence starts after it
+                        self.next = self.find_next(win, base, scan_to, finder);
+                        let limit = self.next.map_or(scan_to, |(s, _)| s);
+                        let done = fast::statement(
+                            win,
+                            base,
+                            (start - base) as usize,
+                            line,
+                            eof,
+                            (limit - base) as usize,
+                            policy,
+                            self.collect,
+                            &mut self.found,
+                            &mut self.parts,
+                        );
+                        if done.is_some() {
+                            continue;
+                        }
+                    }
                     self.overlapped |= self.runs.iter().any(|r| !r.is_done());
                     self.runs.push(Run::new(start, line, self.collect));
                     self.blocked.push(false);

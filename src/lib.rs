@@ -44,6 +44,7 @@
 #![deny(missing_docs)]
 
 mod engine;
+mod fast;
 mod keys;
 mod lexer;
 mod redact;

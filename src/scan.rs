@@ -22,9 +22,9 @@ use crate::secret::{Secret, Warning};
 /// bytes a stream must hold back finite.
 pub(crate) const MAX_GAP: u64 = 1 << 20;
 /// Stands for the two-byte quote `\"` of a double-quoted literal inside a JSON string.
-const ESCAPED_QUOTE: u8 = b'\\';
+pub(crate) const ESCAPED_QUOTE: u8 = b'\\';
 /// Longest connection name part kept.
-const MAX_NAME_PART: usize = 1024;
+pub(crate) const MAX_NAME_PART: usize = 1024;
 
 /// The settings a run needs.
 #[derive(Clone, Debug)]
@@ -38,6 +38,9 @@ pub(crate) struct Policy {
     pub lines: bool,
     /// Keys longer than this (unquoted) are neither sensitive nor near misses.
     pub key_cap: usize,
+    /// A statement that a window holds whole may be read in one pass (`fast`) instead of by a
+    /// [`Run`]; off only to test that the two agree.
+    pub one_pass: bool,
 }
 
 impl Policy {
@@ -53,6 +56,7 @@ impl Policy {
             strict,
             lines,
             key_cap,
+            one_pass: true,
         }
     }
 }
@@ -74,7 +78,7 @@ pub(crate) enum Step {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Prefix {
+pub(crate) enum Prefix {
     None,
     N,
     X,
@@ -150,13 +154,13 @@ struct Cand {
 /// A key's (or a name's) text, kept inline when short (nearly every key is), so a candidate costs no
 /// allocation.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum KeyText {
+pub(crate) enum KeyText {
     Inline(u8, [u8; 38]),
     Heap(Vec<u8>),
 }
 
 impl KeyText {
-    fn new(text: &[u8]) -> KeyText {
+    pub(crate) fn new(text: &[u8]) -> KeyText {
         match u8::try_from(text.len()) {
             Ok(len) if text.len() <= 38 => {
                 let mut buf = [0; 38];
@@ -168,7 +172,7 @@ impl KeyText {
     }
 
     /// The text of a quoted key: `content` with doubled quotes undone.
-    fn unquoted(content: &[u8], quote: u8) -> KeyText {
+    pub(crate) fn unquoted(content: &[u8], quote: u8) -> KeyText {
         let first = if quote == ESCAPED_QUOTE { b'"' } else { quote };
         if memchr::memchr(first, content).is_none() {
             KeyText::new(content)
@@ -177,7 +181,7 @@ impl KeyText {
         }
     }
 
-    fn push(&mut self, more: &[u8]) {
+    pub(crate) fn push(&mut self, more: &[u8]) {
         match self {
             KeyText::Inline(len, buf) if *len as usize + more.len() <= buf.len() => {
                 buf[*len as usize..*len as usize + more.len()].copy_from_slice(more);
@@ -192,7 +196,7 @@ impl KeyText {
         }
     }
 
-    fn as_slice(&self) -> &[u8] {
+    pub(crate) fn as_slice(&self) -> &[u8] {
         match self {
             KeyText::Inline(len, buf) => &buf[..*len as usize],
             KeyText::Heap(text) => text,
@@ -952,7 +956,10 @@ impl Run {
             return;
         }
         let value = if self.collect {
-            decode(&v.parts, v.uescape)
+            decode(
+                v.parts.iter().map(|p| (p.quote, p.prefix, &p.raw[..])),
+                v.uescape,
+            )
         } else {
             Vec::new()
         };
@@ -1027,16 +1034,16 @@ impl Partial {
     }
 }
 
-fn is(word: &[u8], keyword: &str) -> bool {
+pub(crate) fn is(word: &[u8], keyword: &str) -> bool {
     word.eq_ignore_ascii_case(keyword.as_bytes())
 }
 
-fn lossy(bytes: &[u8]) -> String {
+pub(crate) fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Undoes doubled quotes (`\"\"` for [`ESCAPED_QUOTE`]).
-fn undouble(raw: &[u8], quote: u8) -> Vec<u8> {
+pub(crate) fn undouble(raw: &[u8], quote: u8) -> Vec<u8> {
     if quote == ESCAPED_QUOTE {
         let text = String::from_utf8_lossy(raw).replace("\\\"\\\"", "\\\"");
         return text.into_bytes();
@@ -1054,16 +1061,20 @@ fn undouble(raw: &[u8], quote: u8) -> Vec<u8> {
     out
 }
 
-/// The value as the SQL engine sees it (SPEC §6).
-fn decode(parts: &[Part], uescape: Option<u8>) -> Vec<u8> {
+/// The value as the SQL engine sees it (SPEC §6), from its parts: `(quote, prefix, raw
+/// content)`, quote 0 for a bare value.
+pub(crate) fn decode<'p>(
+    parts: impl IntoIterator<Item = (u8, Prefix, &'p [u8])>,
+    uescape: Option<u8>,
+) -> Vec<u8> {
     let mut out = Vec::new();
-    for part in parts {
-        if part.quote == 0 {
-            out.extend_from_slice(&part.raw);
+    for (quote, prefix, raw) in parts {
+        if quote == 0 {
+            out.extend_from_slice(raw);
             continue;
         }
-        let text = undouble(&part.raw, part.quote);
-        match part.prefix {
+        let text = undouble(raw, quote);
+        match prefix {
             Prefix::U => decode_unicode_escapes(&text, uescape.unwrap_or(b'\\'), &mut out),
             Prefix::X | Prefix::N | Prefix::Charset | Prefix::None => out.extend_from_slice(&text),
         }

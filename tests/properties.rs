@@ -1,5 +1,6 @@
 //! Property tests on generated SQL soup: the invariants hold, the stream gives the library's
-//! result however the input is cut, and line mode is each line on its own.
+//! result however the input is cut, line mode is each line on its own, and reading a statement
+//! in one pass agrees with the resumable engine.
 //! `PROPTEST_CASES=100000 cargo test --release --test properties` for a longer run.
 
 mod common;
@@ -44,6 +45,16 @@ proptest! {
     #[test]
     fn line_mode_is_each_line_on_its_own(input in soup()) {
         check_line_mode(&input);
+    }
+
+    #[test]
+    fn one_pass_reads_soup_as_the_resumable_engine_does(input in soup()) {
+        check_one_pass(&input);
+    }
+
+    #[test]
+    fn one_pass_reads_statements_as_the_resumable_engine_does(input in statement()) {
+        check_one_pass(&input);
     }
 }
 
@@ -123,6 +134,18 @@ fn conformance_inputs_agree_with_the_reference() {
         if !spec.contains("\"lines\"") {
             check_against_reference(&std::fs::read(path.join("input.sql")).unwrap());
         }
+    }
+}
+
+#[test]
+fn conformance_inputs_read_in_one_pass_as_by_the_resumable_engine() {
+    for case in std::fs::read_dir(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/conformance"
+    ))
+    .unwrap()
+    {
+        check_one_pass(&std::fs::read(case.unwrap().path().join("input.sql")).unwrap());
     }
 }
 

@@ -175,10 +175,35 @@ pub fn fuzz_redact_bytes(data: &[u8]) {
     };
     check_invariants_cut(&redactor, input, &cuts);
     check_line_mode(input);
+    check_one_pass(input);
     if let Ok(text) = std::str::from_utf8(input) {
         assert!(
             redactor.redact(text).text().as_bytes() == redactor.redact_bytes(input).bytes(),
             "redact and redact_bytes agree"
+        );
+    }
+}
+
+/// Reading a statement in one pass gives what the resumable engine gives: text, secrets (every
+/// field, `raw` too), warnings and the overlap flag, in each mode.
+#[track_caller]
+pub fn check_one_pass(input: &[u8]) {
+    let modes = [
+        Redactor::builder(),
+        Redactor::builder().lines(true),
+        Redactor::builder().strict(true).mask("it's"),
+    ];
+    for builder in modes {
+        let fast = builder.clone().build().redact_bytes(input);
+        let runs = builder.one_pass(false).build().redact_bytes(input);
+        let what = String::from_utf8_lossy(input);
+        assert!(fast.bytes() == runs.bytes(), "text of {what:?}");
+        assert!(fast.secrets() == runs.secrets(), "secrets of {what:?}");
+        assert_eq!(fast.warnings(), runs.warnings(), "warnings of {what:?}");
+        assert_eq!(
+            fast.overlapping_statements(),
+            runs.overlapping_statements(),
+            "overlap of {what:?}"
         );
     }
 }

@@ -94,6 +94,7 @@ pub fn soup() -> impl Strategy<Value = Vec<u8>> {
 /// sometimes a missing comma, sometimes inside a log line or cut short.
 pub fn statement() -> impl Strategy<Value = Vec<u8>> {
     let gap = prop::sample::select(vec![
+        "",
         " ",
         "  ",
         "\n",
