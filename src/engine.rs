@@ -34,8 +34,8 @@ fn keyword_tail(win: &[u8]) -> u64 {
 /// holds the next `CREATE` or `ALTER` (all whole lines when there is none). Those lines cannot
 /// hold a statement, so they pass through as they are. A keyword never spans a line break, so
 /// one search finds where the next candidate line starts.
-pub(crate) fn clean_lines(finder: &Regex, data: &[u8]) -> usize {
-    let next = finder.find(data).map_or(data.len(), |m| m.start());
+pub(crate) fn clean_lines(finder: &Finder, data: &[u8]) -> usize {
+    let next = finder.verb.find(data).map_or(data.len(), |m| m.start());
     memchr::memrchr(b'\n', &data[..next]).map_or(0, |i| i + 1)
 }
 
@@ -57,12 +57,24 @@ pub(crate) trait Sink {
     fn warning(&mut self, warning: Warning);
 }
 
-/// The case-insensitive search for the words that can start a connection statement, compiled
-/// once (it does not depend on the policy, and cloning a `Regex` is cheap).
-pub(crate) fn finder() -> Regex {
-    static FINDER: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+/// The searches the engine runs over whole windows (ASCII-case-insensitive).
+#[derive(Clone, Debug)]
+pub(crate) struct Finder {
+    /// `CREATE` or `ALTER`: where runs start.
+    verb: Regex,
+    /// `CONNECTION`: a statement needs one after its verb.
+    connection: Regex,
+}
+
+/// The searches, compiled once (they do not depend on the policy, and cloning a `Regex` is
+/// cheap).
+pub(crate) fn finder() -> Finder {
+    static FINDER: std::sync::OnceLock<Finder> = std::sync::OnceLock::new();
     FINDER
-        .get_or_init(|| Regex::new("(?i-u)create|alter").expect("a valid pattern"))
+        .get_or_init(|| Finder {
+            verb: Regex::new("(?i-u)create|alter").expect("a valid pattern"),
+            connection: Regex::new("(?i-u)connection").expect("a valid pattern"),
+        })
         .clone()
 }
 
@@ -75,6 +87,9 @@ pub(crate) struct Engine {
     search_from: u64,
     /// An occurrence found but not started yet: `(start, line)`.
     next: Option<(u64, u64)>,
+    /// At the end of the input: where the next `CONNECTION` after the last occurrence found
+    /// starts (`u64::MAX`: none), if known.
+    connection_at: Option<u64>,
     /// Newlines are counted up to here.
     line_at: u64,
     line: u64,
@@ -101,6 +116,7 @@ impl Engine {
             found: Found::default(),
             search_from: base,
             next: None,
+            connection_at: None,
             line_at: base,
             line,
             out: base,
@@ -143,10 +159,11 @@ impl Engine {
         base: u64,
         eof: bool,
         policy: &Policy,
-        finder: &Regex,
+        finder: &Finder,
         sink: &mut dyn Sink,
     ) -> u64 {
         let end = base + win.len() as u64;
+        self.connection_at = None;
         let scan_to = if eof {
             end
         } else {
@@ -156,7 +173,7 @@ impl Engine {
         self.blocked.resize(self.runs.len(), false);
         loop {
             if self.next.is_none() {
-                self.next = self.find_next(win, base, scan_to, finder);
+                self.next = self.find_next(win, base, scan_to, eof, finder);
             }
             let behind = (0..self.runs.len())
                 .filter(|&i| !self.blocked[i])
@@ -167,7 +184,7 @@ impl Engine {
                     if self.runs.is_empty() && policy.one_pass {
                         // alone: read the whole statement at once if the window holds it and
                         // the next occurrence starts after it
-                        self.next = self.find_next(win, base, scan_to, finder);
+                        self.next = self.find_next(win, base, scan_to, eof, finder);
                         let limit = self.next.map_or(scan_to, |(s, _)| s);
                         let done = fast::statement(
                             win,
@@ -245,17 +262,21 @@ impl Engine {
     }
 
     /// The next `CREATE`/`ALTER` starting before `scan_to` that is not glued to a word before
-    /// it (an escaped `\n` before it counts as a break, as in JSON records).
+    /// it (an escaped `\n` before it counts as a break, as in JSON records). At the end of the
+    /// input (`eof`), none after the last `CONNECTION`: no statement can start there, so a
+    /// script without connection statements costs one search.
     fn find_next(
         &mut self,
         win: &[u8],
         base: u64,
         scan_to: u64,
-        finder: &Regex,
+        eof: bool,
+        finder: &Finder,
     ) -> Option<(u64, u64)> {
         while self.search_from < scan_to {
             let from = (self.search_from - base) as usize;
             let found = finder
+                .verb
                 .find_at(win, from)
                 .map(|m| m.start())
                 .filter(|&s| base + (s as u64) < scan_to);
@@ -272,6 +293,17 @@ impl Engine {
             };
             if !glued {
                 let start = base + at as u64;
+                if eof {
+                    if self.connection_at.is_none_or(|c| c < start) {
+                        let next = finder.connection.find_at(win, at);
+                        self.connection_at =
+                            Some(next.map_or(u64::MAX, |m| base + m.start() as u64));
+                    }
+                    if self.connection_at == Some(u64::MAX) {
+                        self.search_from = scan_to;
+                        return None;
+                    }
+                }
                 self.count_lines(win, base, start);
                 return Some((start, self.line));
             }

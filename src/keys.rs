@@ -66,40 +66,45 @@ pub(crate) fn classify(key: &[u8], sensitive: &[String]) -> KeyClass {
     {
         return KeyClass::Other;
     }
-    let lower = key.to_ascii_lowercase();
-    let stripped = strip_separators(&lower);
     for (i, k) in sensitive.iter().enumerate() {
-        let k = k.to_ascii_lowercase();
-        if one_edit_apart(&lower, k.as_bytes()) || stripped == strip_separators(k.as_bytes()) {
+        if one_edit_apart(key, k.as_bytes()) || without_separators_equal(key, k.as_bytes()) {
             return KeyClass::NearMiss(i);
         }
     }
     KeyClass::Other
 }
 
-fn strip_separators(key: &[u8]) -> Vec<u8> {
-    key.iter()
-        .copied()
-        .filter(|b| !matches!(b, b'-' | b'_' | b'.'))
-        .collect()
+/// `a` and `b` are equal, ASCII-case-insensitively, once `-`, `_` and `.` are left out.
+fn without_separators_equal(a: &[u8], b: &[u8]) -> bool {
+    fn letters(key: &[u8]) -> impl Iterator<Item = u8> + '_ {
+        key.iter()
+            .filter(|b| !matches!(b, b'-' | b'_' | b'.'))
+            .map(u8::to_ascii_lowercase)
+    }
+    letters(a).eq(letters(b))
 }
 
 /// True when `a` becomes `b` by exactly one insertion, deletion, replacement or swap of two
-/// neighbouring bytes.
+/// neighbouring bytes, comparing ASCII-case-insensitively.
 pub(crate) fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {
+    let eq = |x: u8, y: u8| x.eq_ignore_ascii_case(&y);
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     match long.len() - short.len() {
         0 => {
-            let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-            match diff.as_slice() {
-                [_] => true,
-                [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+            let mut diff = (0..a.len()).filter(|&i| !eq(a[i], b[i]));
+            match (diff.next(), diff.next(), diff.next()) {
+                (Some(_), None, _) => true,
+                (Some(i), Some(j), None) => j == i + 1 && eq(a[i], b[j]) && eq(a[j], b[i]),
                 _ => false,
             }
         }
         1 => {
-            let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
-            short[prefix..] == long[prefix + 1..]
+            let prefix = short
+                .iter()
+                .zip(long)
+                .take_while(|&(&x, &y)| eq(x, y))
+                .count();
+            short[prefix..].eq_ignore_ascii_case(&long[prefix + 1..])
         }
         _ => false,
     }
@@ -154,5 +159,10 @@ mod tests {
         assert!(!one_edit_apart(b"abc", b"abc"));
         assert!(!one_edit_apart(b"abc", b"cba"));
         assert!(!one_edit_apart(b"abc", b"a"));
+        assert!(
+            one_edit_apart(b"ABC", b"acb"),
+            "case does not count as an edit"
+        );
+        assert!(!one_edit_apart(b"ABC", b"abc"));
     }
 }

@@ -8,8 +8,6 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use regex::bytes::Regex;
-
 use crate::engine::{self, Engine, Sink};
 use crate::keys::DEFAULT_KEYS;
 use crate::lexer;
@@ -29,7 +27,7 @@ use crate::secret::{Secret, Warning};
 #[derive(Clone, Debug)]
 pub struct Redactor {
     policy: Arc<Policy>,
-    finder: Regex,
+    finder: engine::Finder,
 }
 
 /// Builds a [`Redactor`]: which keys are sensitive, the mask, strict and line modes.
@@ -332,7 +330,7 @@ impl Redactor {
         &self.policy
     }
 
-    pub(crate) fn finder(&self) -> &Regex {
+    pub(crate) fn finder(&self) -> &engine::Finder {
         &self.finder
     }
 

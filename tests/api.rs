@@ -138,3 +138,16 @@ fn line_mode_offsets_and_lines_count_from_the_start() {
         "a\r\nALTER CONNECTION c SET (token = '<REDACTED>'\r\nALTER CONNECTION d SET (token = '<REDACTED>')"
     );
 }
+
+#[test]
+fn only_a_create_or_alter_followed_by_connection_can_overlap_a_statement() {
+    // `CREATE TABLE` inside a value is not a connection statement: no overlap reported
+    let inner_table = "CREATE CONNECTION c WITH ('type' = 'CREATE TABLE t', 'api-key' = 'k')";
+    let out = sqlredact::redact(inner_table);
+    assert!(!out.overlapping_statements());
+    assert_eq!(out.secrets()[0].value(), "k");
+    // a nested connection statement is
+    let inner_connection =
+        "CREATE CONNECTION c WITH ('type' = 'CREATE CONNECTION', 'api-key' = 'k')";
+    assert!(sqlredact::redact(inner_connection).overlapping_statements());
+}
