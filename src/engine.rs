@@ -45,14 +45,14 @@ pub(crate) fn line_content(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// Where the engine's results go.
-pub(crate) trait Sink {
+/// Where the engine's results go; `'w`: the windows' lifetime, which secrets may borrow.
+pub(crate) trait Sink<'w> {
     /// Input bytes that pass through unchanged.
     fn text(&mut self, bytes: &[u8]);
     /// The mask literal, in place of a secret's span.
     fn mask(&mut self, start: u64);
     /// A secret whose mask was written; called once its end is known.
-    fn secret(&mut self, secret: Secret);
+    fn secret(&mut self, secret: Secret<'w>);
     /// A near miss.
     fn warning(&mut self, warning: Warning);
 }
@@ -153,14 +153,14 @@ impl Engine {
 
     /// Processes `win`, which holds the input from absolute offset `base`; `eof` says it runs to
     /// the end. Returns the first position the next window must still hold.
-    pub(crate) fn advance(
+    pub(crate) fn advance<'w>(
         &mut self,
-        win: &[u8],
+        win: &'w [u8],
         base: u64,
         eof: bool,
         policy: &Policy,
         finder: &Finder,
-        sink: &mut dyn Sink,
+        sink: &mut dyn Sink<'w>,
     ) -> u64 {
         let end = base + win.len() as u64;
         self.connection_at = None;
@@ -237,6 +237,10 @@ impl Engine {
             decided = end;
         }
         self.emit(win, base, decided, policy, sink);
+        // what is left waits for a later window: it must not borrow this one
+        for (_, secret) in &mut self.found.secrets {
+            secret.own(win, base);
+        }
         // count lines up to what will be dropped, so positions before it are never needed
         let mut keep = self.out.min(self.search_from.saturating_sub(2).max(base));
         if let Some((start, _)) = self.next {
@@ -344,7 +348,14 @@ impl Engine {
     }
 
     /// Writes everything before `decided` (and masks that start before it).
-    fn emit(&mut self, win: &[u8], base: u64, decided: u64, policy: &Policy, sink: &mut dyn Sink) {
+    fn emit<'w>(
+        &mut self,
+        win: &'w [u8],
+        base: u64,
+        decided: u64,
+        policy: &Policy,
+        sink: &mut dyn Sink<'w>,
+    ) {
         self.found
             .secrets
             .sort_by_key(|(run, s)| std::cmp::Reverse((s.start, *run)));
@@ -374,7 +385,7 @@ impl Engine {
                     secret.start = at;
                     self.out = self.out.max(secret.end);
                     self.last_mask_end = self.out;
-                    sink.secret(secret);
+                    sink.secret(secret.secret(win, base));
                 }
                 continue;
             }
@@ -410,7 +421,7 @@ impl Engine {
                         secret.start = at;
                         self.out = secret.end;
                         self.last_mask_end = secret.end;
-                        sink.secret(secret);
+                        sink.secret(secret.secret(win, base));
                     }
                 } else {
                     let ((start, run_start), to) = open.expect("checked");
@@ -432,7 +443,7 @@ impl Engine {
         }
     }
 
-    fn write_text(&mut self, win: &[u8], base: u64, to: u64, sink: &mut dyn Sink) {
+    fn write_text<'w>(&mut self, win: &'w [u8], base: u64, to: u64, sink: &mut dyn Sink<'w>) {
         let to = to.min(base + win.len() as u64);
         if to > self.out {
             sink.text(&win[(self.out - base) as usize..(to - base) as usize]);

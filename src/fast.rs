@@ -17,9 +17,10 @@
 use crate::keys::{self, KeyClass};
 use crate::lexer::{self, Lexed, Scan, Tok};
 use crate::scan::{
-    self, ESCAPED_QUOTE, Found, KeyText, MAX_NAME_PART, Policy, Prefix, decode, is, lossy,
+    self, ESCAPED_QUOTE, Found, KeyText, MAX_NAME_PART, Pending, Policy, Prefix, Text, decode, is,
+    lossy,
 };
-use crate::secret::{Secret, Warning};
+use crate::secret::Warning;
 
 /// Statements (and tokens) longer than this are left to a `Run`: far below every size limit
 /// (`MAX_GAP`, `MAX_TOKEN`), so none of them can apply here.
@@ -64,6 +65,8 @@ struct Cand {
     start: usize,
     end: usize,
     text: Option<KeyText>,
+    /// Where the input holds `text` as it is (no doubled quotes), so a secret can borrow it.
+    span: Option<(usize, usize)>,
 }
 
 #[derive(Debug)]
@@ -117,7 +120,8 @@ struct Reader<'a> {
     opened: bool,
     name: KeyText,
     name_parts: u8,
-    connection: Option<Option<String>>,
+    /// The text of the name's first token: the name itself when the input holds it so.
+    name_span: (usize, usize),
 }
 
 /// Why a statement is left to a `Run`.
@@ -157,7 +161,7 @@ pub(crate) fn statement(
         opened: false,
         name: KeyText::new(b""),
         name_parts: 0,
-        connection: None,
+        name_span: (start, start),
     };
     match reader.read() {
         Ok(end) if end <= reader.limit => Some(end),
@@ -299,21 +303,26 @@ impl Reader<'_> {
     }
 
     fn cand(&self, tok: &Tk) -> Cand {
+        let (from, to) = match tok.kind {
+            Kind::Word => (tok.start, tok.end),
+            _ => (tok.from, tok.to),
+        };
+        let raw = &self.win[from..to];
         let text = match tok.kind {
-            Kind::Word => {
-                let word = &self.win[tok.start..tok.end];
-                (word.len() <= self.policy.key_cap).then(|| KeyText::new(word))
-            }
-            Kind::Quoted(q, _) => {
-                let content = self.content(tok);
-                (content.len() <= self.policy.key_cap).then(|| KeyText::unquoted(content, q))
-            }
+            _ if raw.len() > self.policy.key_cap => None,
+            Kind::Word => Some(KeyText::new(raw)),
+            Kind::Quoted(q, _) => Some(KeyText::unquoted(raw, q)),
             _ => None,
         };
+        let span = text
+            .as_ref()
+            .filter(|t| t.as_slice() == raw)
+            .map(|_| (from, to));
         Cand {
             start: tok.start,
             end: tok.end,
             text,
+            span,
         }
     }
 
@@ -382,6 +391,12 @@ impl Reader<'_> {
     }
 
     fn name_part(&mut self, dot: bool, tok: &Tk) -> State {
+        if self.name_parts == 0 {
+            self.name_span = match tok.kind {
+                Kind::Quoted(..) => (tok.from, tok.to),
+                _ => (tok.start, tok.end),
+            };
+        }
         match tok.kind {
             Kind::Word if dot && self.name_parts < 3 => {
                 let word = &self.win[tok.start..tok.end];
@@ -578,13 +593,15 @@ impl Reader<'_> {
         if !v.mask || v.maybe_masked_already {
             return;
         }
+        let base = self.base;
+        let input = |(from, to): (usize, usize)| Text::Input(base + from as u64, base + to as u64);
         let value = if !self.collect {
-            String::new()
+            Text::Owned(String::new())
         } else if let [p] = &self.parts[..]
             && p.prefix != Prefix::U
             && memchr::memchr(p.quote, &self.win[p.from..p.to]).is_none()
         {
-            lossy(&self.win[p.from..p.to])
+            input((p.from, p.to))
         } else {
             let win = self.win;
             let value = decode(
@@ -593,19 +610,29 @@ impl Reader<'_> {
                     .map(|p| (p.quote, p.prefix, &win[p.from..p.to])),
                 v.uescape,
             );
-            String::from_utf8(value).unwrap_or_else(|e| lossy(e.as_bytes()))
+            Text::Owned(String::from_utf8(value).unwrap_or_else(|e| lossy(e.as_bytes())))
         };
-        let (name, parts) = (&self.name, self.name_parts);
-        let connection = self
-            .connection
-            .get_or_insert_with(|| (parts > 0).then(|| lossy(name.as_slice())))
-            .clone();
+        let key = match (v.key.span, &v.key.text) {
+            (Some(span), _) => input(span),
+            (None, Some(text)) => Text::Owned(lossy(text.as_slice())),
+            (None, None) => Text::Owned(String::new()),
+        };
+        // the name as written when the input holds it so (one part, no doubled quotes), else
+        // joined for each secret (it owns its copy)
+        let connection = (self.name_parts > 0).then(|| {
+            let (from, to) = self.name_span;
+            let name = self.name.as_slice();
+            if &self.win[from..to] == name {
+                input((from, to))
+            } else {
+                Text::Owned(lossy(name))
+            }
+        });
         let line = self.line_of(v.start);
         self.found.secrets.push((
             self.base + self.start as u64,
-            Secret {
-                raw: Vec::new(),
-                key: lossy(v.key.text.as_ref().map_or(&[][..], KeyText::as_slice)),
+            Pending {
+                key,
                 value,
                 connection,
                 start: self.base + v.start as u64,

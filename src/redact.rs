@@ -270,11 +270,11 @@ impl Redactor {
     /// assert_eq!(text, "ALTER CONNECTION c SET (token = '<REDACTED>')");
     /// assert_eq!(secrets.len(), 1);
     /// ```
-    pub fn redact_into(
+    pub fn redact_into<'a>(
         &self,
-        sql: &str,
+        sql: &'a str,
         text: &mut String,
-        secrets: &mut Vec<Secret>,
+        secrets: &mut Vec<Secret<'a>>,
         warnings: &mut Vec<Warning>,
     ) {
         let mut sink = IntoSink {
@@ -295,11 +295,11 @@ impl Redactor {
     /// r.redact_bytes_into(b"ALTER CONNECTION c SET (token = t)", &mut text, &mut secrets, &mut warnings);
     /// assert_eq!(text, b"ALTER CONNECTION c SET (token = '<REDACTED>')");
     /// ```
-    pub fn redact_bytes_into(
+    pub fn redact_bytes_into<'a>(
         &self,
-        sql: &[u8],
+        sql: &'a [u8],
         text: &mut Vec<u8>,
-        secrets: &mut Vec<Secret>,
+        secrets: &mut Vec<Secret<'a>>,
         warnings: &mut Vec<Warning>,
     ) {
         let mut sink = IntoSink {
@@ -354,7 +354,7 @@ impl Redactor {
 
     /// Runs the engine over the whole input, or over each line in line mode.
     /// Returns whether statements overlapped.
-    fn drive(&self, sql: &[u8], sink: &mut dyn Sink) -> bool {
+    fn drive<'a>(&self, sql: &'a [u8], sink: &mut dyn Sink<'a>) -> bool {
         // One engine per thread, reused: its lists keep their capacity between calls.
         thread_local! {
             static ENGINE: std::cell::RefCell<Option<Engine>> = const { std::cell::RefCell::new(None) };
@@ -368,7 +368,7 @@ impl Redactor {
         overlapped
     }
 
-    fn drive_with(&self, engine: &mut Engine, sql: &[u8], sink: &mut dyn Sink) -> bool {
+    fn drive_with<'a>(&self, engine: &mut Engine, sql: &'a [u8], sink: &mut dyn Sink<'a>) -> bool {
         if !self.policy.lines {
             engine.advance(sql, 0, true, &self.policy, &self.finder, sink);
             return engine.overlapped();
@@ -413,21 +413,21 @@ impl Redactor {
 struct Outcome<'a> {
     overlapped: bool,
     text: Cow<'a, [u8]>,
-    secrets: Vec<Secret>,
+    secrets: Vec<Secret<'a>>,
     warnings: Vec<Warning>,
 }
 
 /// Copies nothing until the first mask.
-struct LazySink<'a> {
+struct LazySink<'o, 'a> {
     input: &'a [u8],
     at: usize,
     text: Option<Vec<u8>>,
-    mask: &'a [u8],
-    secrets: Vec<Secret>,
+    mask: &'o [u8],
+    secrets: Vec<Secret<'a>>,
     warnings: Vec<Warning>,
 }
 
-impl Sink for LazySink<'_> {
+impl<'a> Sink<'a> for LazySink<'_, 'a> {
     fn text(&mut self, bytes: &[u8]) {
         if let Some(text) = &mut self.text {
             text.extend_from_slice(bytes);
@@ -443,7 +443,7 @@ impl Sink for LazySink<'_> {
         text.extend_from_slice(self.mask);
         self.at = start as usize;
     }
-    fn secret(&mut self, secret: Secret) {
+    fn secret(&mut self, secret: Secret<'a>) {
         self.at = secret.end as usize;
         self.secrets.push(with_raw(secret, self.input));
     }
@@ -457,15 +457,15 @@ enum Text<'o> {
     Bytes(&'o mut Vec<u8>),
 }
 
-struct IntoSink<'o> {
+struct IntoSink<'o, 'a> {
     text: Text<'o>,
-    input: &'o [u8],
+    input: &'a [u8],
     mask: &'o [u8],
-    secrets: &'o mut Vec<Secret>,
+    secrets: &'o mut Vec<Secret<'a>>,
     warnings: &'o mut Vec<Warning>,
 }
 
-impl Sink for IntoSink<'_> {
+impl<'a> Sink<'a> for IntoSink<'_, 'a> {
     fn text(&mut self, bytes: &[u8]) {
         match &mut self.text {
             Text::Str(s) => s.push_str(&String::from_utf8_lossy(bytes)),
@@ -476,7 +476,7 @@ impl Sink for IntoSink<'_> {
         let mask = self.mask;
         self.text(mask);
     }
-    fn secret(&mut self, secret: Secret) {
+    fn secret(&mut self, secret: Secret<'a>) {
         self.secrets.push(with_raw(secret, self.input));
     }
     fn warning(&mut self, warning: Warning) {
@@ -484,8 +484,8 @@ impl Sink for IntoSink<'_> {
     }
 }
 
-fn with_raw(mut secret: Secret, input: &[u8]) -> Secret {
-    secret.raw = input[secret.span()].to_vec();
+fn with_raw<'a>(mut secret: Secret<'a>, input: &'a [u8]) -> Secret<'a> {
+    secret.raw = Cow::Borrowed(&input[secret.span()]);
     secret
 }
 
@@ -509,7 +509,7 @@ fn unmask(text: &[u8], secrets: &[Secret], mask_len: usize) -> Vec<u8> {
 #[derive(Debug)]
 pub struct Redacted<'a> {
     text: Cow<'a, str>,
-    secrets: Vec<Secret>,
+    secrets: Vec<Secret<'a>>,
     warnings: Vec<Warning>,
     mask_len: usize,
     overlapped: bool,
@@ -530,7 +530,7 @@ impl<'a> Redacted<'a> {
     /// ```
     /// assert_eq!(sqlredact::redact("ALTER CONNECTION c SET (token = t)").secrets()[0].key(), "token");
     /// ```
-    pub fn secrets(&self) -> &[Secret] {
+    pub fn secrets(&self) -> &[Secret<'a>] {
         &self.secrets
     }
 
@@ -594,7 +594,7 @@ impl<'a> Redacted<'a> {
 #[derive(Debug)]
 pub struct RedactedBytes<'a> {
     text: Cow<'a, [u8]>,
-    secrets: Vec<Secret>,
+    secrets: Vec<Secret<'a>>,
     warnings: Vec<Warning>,
     mask_len: usize,
     overlapped: bool,
@@ -616,7 +616,7 @@ impl<'a> RedactedBytes<'a> {
     /// let r = sqlredact::Redactor::new();
     /// assert_eq!(r.redact_bytes(b"ALTER CONNECTION c SET (token = t)").secrets().len(), 1);
     /// ```
-    pub fn secrets(&self) -> &[Secret] {
+    pub fn secrets(&self) -> &[Secret<'a>] {
         &self.secrets
     }
 

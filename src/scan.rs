@@ -15,6 +15,8 @@
 
 use crate::keys::{self, KeyClass};
 use crate::lexer::{self, Lexed, Scan, Tok};
+use std::borrow::Cow;
+
 use crate::secret::{Secret, Warning};
 
 /// Trivia longer than this between a key and its separator, or between the parts of a value,
@@ -61,11 +63,70 @@ impl Policy {
     }
 }
 
+/// Text of a secret found: a range of the input (absolute offsets) that holds it as it is, or
+/// owned. A range is turned into a borrow of the input when the secret is written.
+pub(crate) enum Text {
+    Input(u64, u64),
+    Owned(String),
+}
+
+impl Text {
+    fn get<'w>(self, win: &'w [u8], base: u64) -> Cow<'w, str> {
+        match self {
+            Text::Owned(text) => Cow::Owned(text),
+            Text::Input(from, to) => {
+                String::from_utf8_lossy(&win[(from - base) as usize..(to - base) as usize])
+            }
+        }
+    }
+
+    fn own(&mut self, win: &[u8], base: u64) {
+        if let Text::Input(..) = self {
+            let text = std::mem::replace(self, Text::Owned(String::new()));
+            *self = Text::Owned(text.get(win, base).into_owned());
+        }
+    }
+}
+
+/// A secret found, before it is written (no `Debug`: it holds the value).
+pub(crate) struct Pending {
+    pub key: Text,
+    pub value: Text,
+    pub connection: Option<Text>,
+    pub start: u64,
+    pub end: u64,
+    pub line: u64,
+}
+
+impl Pending {
+    /// The secret, borrowing what it can from `win` (which holds the input from `base`).
+    pub(crate) fn secret<'w>(self, win: &'w [u8], base: u64) -> Secret<'w> {
+        Secret {
+            raw: Cow::Borrowed(&[]),
+            key: self.key.get(win, base),
+            value: self.value.get(win, base),
+            connection: self.connection.map(|c| c.get(win, base)),
+            start: self.start,
+            end: self.end,
+            line: self.line,
+        }
+    }
+
+    /// Copies what it borrows, before `win` is dropped.
+    pub(crate) fn own(&mut self, win: &[u8], base: u64) {
+        self.key.own(win, base);
+        self.value.own(win, base);
+        if let Some(c) = &mut self.connection {
+            c.own(win, base);
+        }
+    }
+}
+
 /// What runs report; the engine orders and merges it.
-#[derive(Default, Debug)]
+#[derive(Default)]
 pub(crate) struct Found {
     /// `(run start, secret)`.
-    pub secrets: Vec<(u64, Secret)>,
+    pub secrets: Vec<(u64, Pending)>,
     pub warnings: Vec<Warning>,
 }
 
@@ -97,7 +158,6 @@ enum Long {
 }
 
 /// A long token being scanned.
-#[derive(Debug)]
 struct Partial {
     kind: Long,
     start: u64,
@@ -205,7 +265,6 @@ impl KeyText {
 }
 
 /// One literal part of a value.
-#[derive(Debug)]
 struct Part {
     quote: u8,
     prefix: Prefix,
@@ -218,7 +277,6 @@ enum Treat {
     Keep,
 }
 
-#[derive(Debug)]
 enum Stage {
     /// After a literal part: a continuation literal, `UESCAPE`, or the end of the value.
     AfterPart,
@@ -229,7 +287,6 @@ enum Stage {
     Cand(Cand, Part),
 }
 
-#[derive(Debug)]
 struct Value {
     key: Cand,
     treat: Treat,
@@ -250,7 +307,6 @@ struct Value {
     stage: Stage,
 }
 
-#[derive(Debug)]
 enum Phase {
     /// `CREATE`/`ALTER` (once `verb` is seen), then `OR REPLACE TEMPORARY SYSTEM`, then
     /// `CONNECTION`.
@@ -276,7 +332,6 @@ enum Phase {
 }
 
 /// One occurrence of `CREATE`/`ALTER`, recognised from there on.
-#[derive(Debug)]
 pub(crate) struct Run {
     /// Where the `CREATE`/`ALTER` word starts.
     pub start: u64,
@@ -970,11 +1025,14 @@ impl Run {
             .clone();
         found.secrets.push((
             self.start,
-            Secret {
-                raw: Vec::new(),
-                key: lossy(v.key.text.as_ref().map_or(&[][..], KeyText::as_slice)),
-                value: String::from_utf8(value).unwrap_or_else(|e| lossy(e.as_bytes())),
-                connection,
+            Pending {
+                key: Text::Owned(lossy(
+                    v.key.text.as_ref().map_or(&[][..], KeyText::as_slice),
+                )),
+                value: Text::Owned(
+                    String::from_utf8(value).unwrap_or_else(|e| lossy(e.as_bytes())),
+                ),
+                connection: connection.map(Text::Owned),
                 start: v.start,
                 end: v.end,
                 line: v.line,

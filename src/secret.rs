@@ -3,12 +3,17 @@
 //! Invariant: a secret's value is reachable only through [`Secret::value`] and serialization;
 //! `Debug` prints `<redacted>` in its place and there is no `Display`.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
 use serde::Serialize;
 
 /// One masked value.
+///
+/// It borrows its text from the input where the input holds it as it is (the usual case: a
+/// plain literal), so masking a statement copies nothing; [`into_owned`](Self::into_owned)
+/// detaches it.
 ///
 /// `Serialize` writes the SPEC §6 fields `key`, `value`, `connection`, `start`, `end`, `line`.
 /// **Serializing exposes the value**: do it only towards a secret store.
@@ -20,18 +25,39 @@ use serde::Serialize;
 /// assert_eq!(format!("{s:?}").contains("t0k"), false);
 /// ```
 #[derive(Clone, PartialEq, Eq, Serialize)]
-pub struct Secret {
+pub struct Secret<'a> {
     #[serde(skip)]
-    pub(crate) raw: Vec<u8>,
-    pub(crate) key: String,
-    pub(crate) value: String,
-    pub(crate) connection: Option<String>,
+    pub(crate) raw: Cow<'a, [u8]>,
+    pub(crate) key: Cow<'a, str>,
+    pub(crate) value: Cow<'a, str>,
+    pub(crate) connection: Option<Cow<'a, str>>,
     pub(crate) start: u64,
     pub(crate) end: u64,
     pub(crate) line: u64,
 }
 
-impl Secret {
+impl Secret<'_> {
+    /// The same secret, owning its text.
+    ///
+    /// ```
+    /// let owned = {
+    ///     let sql = String::from("ALTER CONNECTION c SET (token = t)");
+    ///     sqlredact::redact(&sql).secrets()[0].clone().into_owned()
+    /// };
+    /// assert_eq!(owned.value(), "t");
+    /// ```
+    pub fn into_owned(self) -> Secret<'static> {
+        Secret {
+            raw: Cow::Owned(self.raw.into_owned()),
+            key: Cow::Owned(self.key.into_owned()),
+            value: Cow::Owned(self.value.into_owned()),
+            connection: self.connection.map(|c| Cow::Owned(c.into_owned())),
+            start: self.start,
+            end: self.end,
+            line: self.line,
+        }
+    }
+
     /// The key as written, without its quotes (`api-key`, `API-KEY`).
     pub fn key(&self) -> &str {
         &self.key
@@ -65,7 +91,7 @@ impl Secret {
     }
 }
 
-impl fmt::Debug for Secret {
+impl fmt::Debug for Secret<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Secret")
             .field("key", &self.key)

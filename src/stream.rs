@@ -28,7 +28,7 @@ pub struct Output {
     /// Masked text.
     pub text: Vec<u8>,
     /// Secrets whose masks are in `text`, in input order. Their [`Secret::raw`] is empty.
-    pub secrets: Vec<Secret>,
+    pub secrets: Vec<Secret<'static>>,
     /// Near misses, in input order.
     pub warnings: Vec<Warning>,
 }
@@ -74,15 +74,15 @@ struct OutSink<'o> {
     mask: &'o [u8],
 }
 
-impl Sink for OutSink<'_> {
+impl Sink<'_> for OutSink<'_> {
     fn text(&mut self, bytes: &[u8]) {
         self.out.text.extend_from_slice(bytes);
     }
     fn mask(&mut self, _start: u64) {
         self.out.text.extend_from_slice(self.mask);
     }
-    fn secret(&mut self, secret: Secret) {
-        self.out.secrets.push(secret);
+    fn secret(&mut self, secret: Secret<'_>) {
+        self.out.secrets.push(secret.into_owned());
     }
     fn warning(&mut self, warning: Warning) {
         self.out.warnings.push(warning);
