@@ -35,7 +35,7 @@ fn keyword_tail(win: &[u8]) -> u64 {
 /// hold a statement, so they pass through as they are. A keyword never spans a line break, so
 /// one search finds where the next candidate line starts.
 pub(crate) fn clean_lines(finder: &Finder, data: &[u8]) -> usize {
-    let next = finder.verb.find(data).map_or(data.len(), |m| m.start());
+    let next = finder.verb(data, 0).unwrap_or(data.len());
     memchr::memrchr(b'\n', &data[..next]).map_or(0, |i| i + 1)
 }
 
@@ -64,6 +64,46 @@ pub(crate) struct Finder {
     verb: Regex,
     /// `CONNECTION`: a statement needs one after its verb.
     connection: Regex,
+}
+
+impl Finder {
+    /// Searches shorter than this are a byte loop: a regex search costs more to start than to
+    /// run over a few dozen bytes, and the next keyword is usually that close (a statement's
+    /// `CONNECTION`, the next statement in a script of them).
+    const NEAR: usize = 64;
+
+    /// Where the first `CREATE` or `ALTER` at or after `from` starts.
+    pub(crate) fn verb(&self, hay: &[u8], from: usize) -> Option<usize> {
+        Self::near(hay, from, |rest| match rest[0] | 0x20 {
+            b'c' => starts_with_ignore_case(rest, b"create"),
+            b'a' => starts_with_ignore_case(rest, b"alter"),
+            _ => false,
+        })
+        .unwrap_or_else(|at| self.verb.find_at(hay, at).map(|m| m.start()))
+    }
+
+    /// Where the first `CONNECTION` at or after `from` starts.
+    pub(crate) fn connection(&self, hay: &[u8], from: usize) -> Option<usize> {
+        Self::near(hay, from, |rest| {
+            rest[0] | 0x20 == b'c' && starts_with_ignore_case(rest, b"connection")
+        })
+            .unwrap_or_else(|at| self.connection.find_at(hay, at).map(|m| m.start()))
+    }
+
+    /// The first start in `from..from + NEAR` where `is_at` holds (`Ok`), or where a longer
+    /// search must go on (`Err`).
+    fn near(hay: &[u8], from: usize, is_at: impl Fn(&[u8]) -> bool) -> Result<Option<usize>, usize> {
+        let near = hay.len().min(from.saturating_add(Self::NEAR));
+        match (from..near).find(|&i| is_at(&hay[i..])) {
+            Some(i) => Ok(Some(i)),
+            None if near == hay.len() => Ok(None),
+            None => Err(near),
+        }
+    }
+}
+
+fn starts_with_ignore_case(hay: &[u8], word: &[u8]) -> bool {
+    hay.len() >= word.len() && hay[..word.len()].eq_ignore_ascii_case(word)
 }
 
 /// The searches, compiled once (they do not depend on the policy, and cloning a `Regex` is
@@ -280,9 +320,7 @@ impl Engine {
         while self.search_from < scan_to {
             let from = (self.search_from - base) as usize;
             let found = finder
-                .verb
-                .find_at(win, from)
-                .map(|m| m.start())
+                .verb(win, from)
                 .filter(|&s| base + (s as u64) < scan_to);
             let Some(at) = found else {
                 self.search_from = scan_to;
@@ -299,9 +337,8 @@ impl Engine {
                 let start = base + at as u64;
                 if eof {
                     if self.connection_at.is_none_or(|c| c < start) {
-                        let next = finder.connection.find_at(win, at);
-                        self.connection_at =
-                            Some(next.map_or(u64::MAX, |m| base + m.start() as u64));
+                        let next = finder.connection(win, at);
+                        self.connection_at = Some(next.map_or(u64::MAX, |c| base + c as u64));
                     }
                     if self.connection_at == Some(u64::MAX) {
                         self.search_from = scan_to;

@@ -208,6 +208,20 @@ impl Reader<'_> {
                     Err(Decline)
                 };
             }
+            // white space and the one-byte tokens nothing longer starts with are read here,
+            // as the lexer reads them; the rest goes to the lexer
+            match self.win.get(self.at) {
+                Some(b' ' | b'\t' | b'\x0c' | b'\r' | b'\n') => {
+                    self.at += 1;
+                    continue;
+                }
+                Some(b'\'') => break (Tok::Quote, 1),
+                Some(b'(') => break (Tok::Open, 1),
+                Some(b')') => break (Tok::Close, 1),
+                Some(b',') => break (Tok::Comma, 1),
+                Some(b';') => break (Tok::Semi, 1),
+                _ => {}
+            }
             match lexer::lex(&self.win[self.at..], self.eof) {
                 Lexed::End => return Ok(None),
                 Lexed::NeedMore => return Err(Decline),
