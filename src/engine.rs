@@ -9,9 +9,8 @@
 //! Invariant: the sink receives the same calls whatever the windows are, as long as every
 //! window starts at or before [`Engine::advance`]'s returned position and ends after it.
 
-use regex::bytes::Regex;
-
 use crate::fast::{self, PartRef};
+use crate::find;
 use crate::lexer;
 use crate::scan::{Found, Policy, Run, Step};
 use crate::secret::{Secret, Warning};
@@ -34,8 +33,8 @@ fn keyword_tail(win: &[u8]) -> u64 {
 /// holds the next `CREATE` or `ALTER` (all whole lines when there is none). Those lines cannot
 /// hold a statement, so they pass through as they are. A keyword never spans a line break, so
 /// one search finds where the next candidate line starts.
-pub(crate) fn clean_lines(finder: &Finder, data: &[u8]) -> usize {
-    let next = finder.verb(data, 0).unwrap_or(data.len());
+pub(crate) fn clean_lines(data: &[u8]) -> usize {
+    let next = find::verb(data, 0).unwrap_or(data.len());
     memchr::memrchr(b'\n', &data[..next]).map_or(0, |i| i + 1)
 }
 
@@ -55,67 +54,6 @@ pub(crate) trait Sink<'w> {
     fn secret(&mut self, secret: Secret<'w>);
     /// A near miss.
     fn warning(&mut self, warning: Warning);
-}
-
-/// The searches the engine runs over whole windows (ASCII-case-insensitive).
-#[derive(Clone, Debug)]
-pub(crate) struct Finder {
-    /// `CREATE` or `ALTER`: where runs start.
-    verb: Regex,
-    /// `CONNECTION`: a statement needs one after its verb.
-    connection: Regex,
-}
-
-impl Finder {
-    /// Searches shorter than this are a byte loop: a regex search costs more to start than to
-    /// run over a few dozen bytes, and the next keyword is usually that close (a statement's
-    /// `CONNECTION`, the next statement in a script of them).
-    const NEAR: usize = 64;
-
-    /// Where the first `CREATE` or `ALTER` at or after `from` starts.
-    pub(crate) fn verb(&self, hay: &[u8], from: usize) -> Option<usize> {
-        Self::near(hay, from, |rest| match rest[0] | 0x20 {
-            b'c' => starts_with_ignore_case(rest, b"create"),
-            b'a' => starts_with_ignore_case(rest, b"alter"),
-            _ => false,
-        })
-        .unwrap_or_else(|at| self.verb.find_at(hay, at).map(|m| m.start()))
-    }
-
-    /// Where the first `CONNECTION` at or after `from` starts.
-    pub(crate) fn connection(&self, hay: &[u8], from: usize) -> Option<usize> {
-        Self::near(hay, from, |rest| {
-            rest[0] | 0x20 == b'c' && starts_with_ignore_case(rest, b"connection")
-        })
-            .unwrap_or_else(|at| self.connection.find_at(hay, at).map(|m| m.start()))
-    }
-
-    /// The first start in `from..from + NEAR` where `is_at` holds (`Ok`), or where a longer
-    /// search must go on (`Err`).
-    fn near(hay: &[u8], from: usize, is_at: impl Fn(&[u8]) -> bool) -> Result<Option<usize>, usize> {
-        let near = hay.len().min(from.saturating_add(Self::NEAR));
-        match (from..near).find(|&i| is_at(&hay[i..])) {
-            Some(i) => Ok(Some(i)),
-            None if near == hay.len() => Ok(None),
-            None => Err(near),
-        }
-    }
-}
-
-fn starts_with_ignore_case(hay: &[u8], word: &[u8]) -> bool {
-    hay.len() >= word.len() && hay[..word.len()].eq_ignore_ascii_case(word)
-}
-
-/// The searches, compiled once (they do not depend on the policy, and cloning a `Regex` is
-/// cheap).
-pub(crate) fn finder() -> Finder {
-    static FINDER: std::sync::OnceLock<Finder> = std::sync::OnceLock::new();
-    FINDER
-        .get_or_init(|| Finder {
-            verb: Regex::new("(?i-u)create|alter").expect("a valid pattern"),
-            connection: Regex::new("(?i-u)connection").expect("a valid pattern"),
-        })
-        .clone()
 }
 
 /// One input's state between windows.
@@ -199,7 +137,6 @@ impl Engine {
         base: u64,
         eof: bool,
         policy: &Policy,
-        finder: &Finder,
         sink: &mut dyn Sink<'w>,
     ) -> u64 {
         let end = base + win.len() as u64;
@@ -213,7 +150,7 @@ impl Engine {
         self.blocked.resize(self.runs.len(), false);
         loop {
             if self.next.is_none() {
-                self.next = self.find_next(win, base, scan_to, eof, finder);
+                self.next = self.find_next(win, base, scan_to, eof);
             }
             let behind = (0..self.runs.len())
                 .filter(|&i| !self.blocked[i])
@@ -224,7 +161,7 @@ impl Engine {
                     if self.runs.is_empty() && policy.one_pass {
                         // alone: read the whole statement at once if the window holds it and
                         // the next occurrence starts after it
-                        self.next = self.find_next(win, base, scan_to, eof, finder);
+                        self.next = self.find_next(win, base, scan_to, eof);
                         let limit = self.next.map_or(scan_to, |(s, _)| s);
                         let done = fast::statement(
                             win,
@@ -309,19 +246,10 @@ impl Engine {
     /// it (an escaped `\n` before it counts as a break, as in JSON records). At the end of the
     /// input (`eof`), none after the last `CONNECTION`: no statement can start there, so a
     /// script without connection statements costs one search.
-    fn find_next(
-        &mut self,
-        win: &[u8],
-        base: u64,
-        scan_to: u64,
-        eof: bool,
-        finder: &Finder,
-    ) -> Option<(u64, u64)> {
+    fn find_next(&mut self, win: &[u8], base: u64, scan_to: u64, eof: bool) -> Option<(u64, u64)> {
         while self.search_from < scan_to {
             let from = (self.search_from - base) as usize;
-            let found = finder
-                .verb(win, from)
-                .filter(|&s| base + (s as u64) < scan_to);
+            let found = find::verb(win, from).filter(|&s| base + (s as u64) < scan_to);
             let Some(at) = found else {
                 self.search_from = scan_to;
                 return None;
@@ -337,7 +265,7 @@ impl Engine {
                 let start = base + at as u64;
                 if eof {
                     if self.connection_at.is_none_or(|c| c < start) {
-                        let next = finder.connection(win, at);
+                        let next = find::connection(win, at);
                         self.connection_at = Some(next.map_or(u64::MAX, |c| base + c as u64));
                     }
                     if self.connection_at == Some(u64::MAX) {

@@ -45,6 +45,7 @@
 
 mod engine;
 mod fast;
+mod find;
 mod keys;
 mod lexer;
 mod redact;

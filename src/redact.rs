@@ -27,7 +27,6 @@ use crate::secret::{Secret, Warning};
 #[derive(Clone, Debug)]
 pub struct Redactor {
     policy: Arc<Policy>,
-    finder: engine::Finder,
 }
 
 /// Builds a [`Redactor`]: which keys are sensitive, the mask, strict and line modes.
@@ -147,7 +146,6 @@ impl RedactorBuilder {
         policy.one_pass = self.one_pass;
         Redactor {
             policy: Arc::new(policy),
-            finder: engine::finder(),
         }
     }
 }
@@ -330,10 +328,6 @@ impl Redactor {
         &self.policy
     }
 
-    pub(crate) fn finder(&self) -> &engine::Finder {
-        &self.finder
-    }
-
     fn run<'a>(&self, sql: &'a [u8]) -> Outcome<'a> {
         let mut sink = LazySink {
             input: sql,
@@ -370,14 +364,14 @@ impl Redactor {
 
     fn drive_with<'a>(&self, engine: &mut Engine, sql: &'a [u8], sink: &mut dyn Sink<'a>) -> bool {
         if !self.policy.lines {
-            engine.advance(sql, 0, true, &self.policy, &self.finder, sink);
+            engine.advance(sql, 0, true, &self.policy, sink);
             return engine.overlapped();
         }
         let mut overlapped = false;
         let mut start = 0;
         let mut line = 1;
         while start < sql.len() {
-            let clean = engine::clean_lines(&self.finder, &sql[start..]);
+            let clean = engine::clean_lines(&sql[start..]);
             if clean > 0 {
                 sink.text(&sql[start..start + clean]);
                 line += lexer::count_newlines(&sql[start..start + clean]);
@@ -391,14 +385,7 @@ impl Redactor {
             };
             let content_end = start + content.len();
             engine.reset(start as u64, line);
-            engine.advance(
-                content,
-                start as u64,
-                true,
-                &self.policy,
-                &self.finder,
-                sink,
-            );
+            engine.advance(content, start as u64, true, &self.policy, sink);
             overlapped |= engine.overlapped();
             if next > content_end {
                 sink.text(&sql[content_end..next]);

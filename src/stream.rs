@@ -129,7 +129,7 @@ impl Stream {
         loop {
             // whole lines before the next CREATE or ALTER pass through without the engine
             if self.window.is_empty() {
-                let clean = engine::clean_lines(self.redactor.finder(), data);
+                let clean = engine::clean_lines(data);
                 if clean > 0 {
                     let lines = &data[..clean];
                     out.text.extend_from_slice(lines);
@@ -183,14 +183,7 @@ impl Stream {
             mask: &self.mask,
         };
         let policy = self.redactor.policy();
-        self.engine.advance(
-            win,
-            self.base,
-            eof,
-            policy,
-            self.redactor.finder(),
-            &mut sink,
-        )
+        self.engine.advance(win, self.base, eof, policy, &mut sink)
     }
 
     /// Forgets the bytes before `keep`, once they are at least half the window (so moving the
