@@ -14,6 +14,8 @@
 //! is long enough for a size limit to matter, and wherever the next occurrence starts before the
 //! statement ends; the caller then starts a `Run`. `tests/properties.rs` checks the two agree.
 
+use std::borrow::Cow;
+
 use crate::keys::{self, KeyClass};
 use crate::lexer::{self, Lexed, Scan, Tok};
 use crate::scan::{
@@ -60,20 +62,24 @@ struct Tk {
     terminated: bool,
 }
 
-#[derive(Debug)]
+/// A key candidate: a word, or a quoted token whose content is `from..to`.
+#[derive(Clone, Copy, Debug)]
 struct Cand {
     start: usize,
     end: usize,
-    text: Option<KeyText>,
-    /// Where the input holds `text` as it is (no doubled quotes), so a secret can borrow it.
-    span: Option<(usize, usize)>,
+    from: usize,
+    to: usize,
+    /// The quote (0 for a word) and prefix.
+    quote: u8,
+    prefix: Prefix,
 }
 
 #[derive(Debug)]
 enum Stage {
     AfterPart,
     Uescape,
-    Cand(Cand, PartRef),
+    /// A literal that may continue the value or be the next key (its content is the part).
+    Cand(Cand),
 }
 
 #[derive(Debug)]
@@ -173,7 +179,7 @@ pub(crate) fn statement(
     }
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn read(&mut self) -> Result<usize, Decline> {
         let mut state = State::Header;
         // the verb itself: the search found its letters here, the token may be longer
@@ -317,27 +323,38 @@ impl Reader<'_> {
     }
 
     fn cand(&self, tok: &Tk) -> Cand {
-        let (from, to) = match tok.kind {
-            Kind::Word => (tok.start, tok.end),
-            _ => (tok.from, tok.to),
+        let (from, to, quote, prefix) = match tok.kind {
+            Kind::Quoted(q, prefix) => (tok.from, tok.to, q, prefix),
+            _ => (tok.start, tok.end, 0, Prefix::None),
         };
-        let raw = &self.win[from..to];
-        let text = match tok.kind {
-            _ if raw.len() > self.policy.key_cap => None,
-            Kind::Word => Some(KeyText::new(raw)),
-            Kind::Quoted(q, _) => Some(KeyText::unquoted(raw, q)),
-            _ => None,
-        };
-        let span = text
-            .as_ref()
-            .filter(|t| t.as_slice() == raw)
-            .map(|_| (from, to));
         Cand {
             start: tok.start,
             end: tok.end,
-            text,
-            span,
+            from,
+            to,
+            quote,
+            prefix,
         }
+    }
+
+    /// A key's text: unquoted, doubled quotes undone; `None` when longer than the key cap.
+    /// Borrowed when the input holds it as it is.
+    fn key_text(&self, key: &Cand) -> Option<Cow<'a, [u8]>> {
+        let win: &'a [u8] = self.win;
+        let raw = &win[key.from..key.to];
+        if raw.len() > self.policy.key_cap {
+            return None;
+        }
+        let first = if key.quote == ESCAPED_QUOTE {
+            b'"'
+        } else {
+            key.quote
+        };
+        Some(if key.quote == 0 || memchr::memchr(first, raw).is_none() {
+            Cow::Borrowed(raw)
+        } else {
+            Cow::Owned(scan::undouble(raw, key.quote))
+        })
     }
 
     fn on_token(&mut self, state: State, tok: &Tk) -> State {
@@ -451,8 +468,9 @@ impl Reader<'_> {
     }
 
     fn separator(&mut self, key: Cand) -> State {
-        let class = match &key.text {
-            Some(text) => keys::classify(text.as_slice(), &self.policy.keys),
+        let text = self.key_text(&key);
+        let class = match &text {
+            Some(text) => keys::classify(text, &self.policy.keys),
             None => KeyClass::Other,
         };
         let mask = match class {
@@ -461,7 +479,7 @@ impl Reader<'_> {
             KeyClass::NearMiss(i) => {
                 let line = self.line_of(key.start);
                 self.found.warnings.push(Warning {
-                    key: lossy(key.text.as_ref().map_or(&[][..], KeyText::as_slice)),
+                    key: lossy(text.as_deref().unwrap_or_default()),
                     suggestion: self.policy.keys[i].clone(),
                     start: self.base + key.start as u64,
                     end: self.base + key.end as u64,
@@ -535,15 +553,8 @@ impl Reader<'_> {
                     v.stage = Stage::Uescape;
                     State::Value(v)
                 }
-                Kind::Quoted(b'\'', prefix) => {
-                    let cand = self.cand(tok);
-                    let part = PartRef {
-                        quote: b'\'',
-                        prefix,
-                        from: tok.from,
-                        to: tok.to,
-                    };
-                    v.stage = Stage::Cand(cand, part);
+                Kind::Quoted(b'\'', _) => {
+                    v.stage = Stage::Cand(self.cand(tok));
                     if tok.terminated {
                         State::Value(v)
                     } else {
@@ -574,9 +585,9 @@ impl Reader<'_> {
                     self.body(tok)
                 }
             },
-            Stage::Cand(cand, part) => match tok.kind {
+            Stage::Cand(cand) => match tok.kind {
                 Kind::Trivia => {
-                    v.stage = Stage::Cand(cand, part);
+                    v.stage = Stage::Cand(cand);
                     State::Value(v)
                 }
                 Kind::Sep => {
@@ -584,7 +595,7 @@ impl Reader<'_> {
                     self.separator(cand)
                 }
                 _ => {
-                    v.stage = Stage::Cand(cand, part);
+                    v.stage = Stage::Cand(cand);
                     self.join_cand(&mut v);
                     self.value_next(v, tok)
                 }
@@ -593,7 +604,13 @@ impl Reader<'_> {
     }
 
     fn join_cand(&mut self, v: &mut Value) {
-        if let Stage::Cand(cand, part) = std::mem::replace(&mut v.stage, Stage::AfterPart) {
+        if let Stage::Cand(cand) = std::mem::replace(&mut v.stage, Stage::AfterPart) {
+            let part = PartRef {
+                quote: b'\'',
+                prefix: cand.prefix,
+                from: cand.from,
+                to: cand.to,
+            };
             v.end = cand.end;
             v.maybe_masked_already = false;
             v.uescape_allowed = false;
@@ -626,10 +643,10 @@ impl Reader<'_> {
             );
             Text::Owned(String::from_utf8(value).unwrap_or_else(|e| lossy(e.as_bytes())))
         };
-        let key = match (v.key.span, &v.key.text) {
-            (Some(span), _) => input(span),
-            (None, Some(text)) => Text::Owned(lossy(text.as_slice())),
-            (None, None) => Text::Owned(String::new()),
+        let key = match self.key_text(&v.key) {
+            Some(Cow::Borrowed(_)) => input((v.key.from, v.key.to)),
+            Some(Cow::Owned(text)) => Text::Owned(lossy(&text)),
+            None => Text::Owned(String::new()),
         };
         // the name as written when the input holds it so (one part, no doubled quotes), else
         // joined for each secret (it owns its copy)

@@ -75,7 +75,11 @@ impl Text {
         match self {
             Text::Owned(text) => Cow::Owned(text),
             Text::Input(from, to) => {
-                String::from_utf8_lossy(&win[(from - base) as usize..(to - base) as usize])
+                let bytes = &win[(from - base) as usize..(to - base) as usize];
+                match std::str::from_utf8(bytes) {
+                    Ok(text) => Cow::Borrowed(text),
+                    Err(_) => String::from_utf8_lossy(bytes),
+                }
             }
         }
     }
