@@ -68,6 +68,8 @@ pub(crate) struct Engine {
     /// At the end of the input: where the next `CONNECTION` after the last occurrence found
     /// starts (`u64::MAX`: none), if known.
     connection_at: Option<u64>,
+    /// Before the end of the input: whether this window was looked at for `CONNECTION`.
+    tail_checked: bool,
     /// Newlines are counted up to here.
     line_at: u64,
     line: u64,
@@ -95,6 +97,7 @@ impl Engine {
             search_from: base,
             next: None,
             connection_at: None,
+            tail_checked: false,
             line_at: base,
             line,
             out: base,
@@ -141,6 +144,7 @@ impl Engine {
     ) -> u64 {
         let end = base + win.len() as u64;
         self.connection_at = None;
+        self.tail_checked = false;
         let scan_to = if eof {
             end
         } else {
@@ -247,6 +251,16 @@ impl Engine {
     /// input (`eof`), none after the last `CONNECTION`: no statement can start there, so a
     /// script without connection statements costs one search.
     fn find_next(&mut self, win: &[u8], base: u64, scan_to: u64, eof: bool) -> Option<(u64, u64)> {
+        if !eof && !self.tail_checked {
+            // before the end, in a window without CONNECTION, only a verb whose header may run
+            // on past the window can still start a statement
+            self.tail_checked = true;
+            let from = (self.search_from - base) as usize;
+            if from < win.len() && find::connection(win, from).is_none() {
+                let tail = base + find::header_tail(win, from) as u64;
+                self.search_from = self.search_from.max(tail);
+            }
+        }
         while self.search_from < scan_to {
             let from = (self.search_from - base) as usize;
             let found = find::verb(win, from).filter(|&s| base + (s as u64) < scan_to);

@@ -284,3 +284,19 @@ fn warnings_stream_in_input_order_when_a_key_literal_spans_reads() {
     let streamed: Vec<usize> = streamed.warnings.iter().map(|w| w.span().start).collect();
     assert_eq!(streamed, whole);
 }
+
+#[test]
+fn a_read_ending_in_the_slash_of_a_comment_keeps_the_header_before_it() {
+    // a read with no CONNECTION lets the stream skip verbs whose header has ended; a read
+    // ending in `/` may be opening a comment the header runs through
+    let input = b"{\"msg\":\"CREATE /* c */ CONNECTION c WITH ('api-key' = 'sk-1')";
+    let r = sqlredact::Redactor::new();
+    for cut in 1..input.len() {
+        let streamed = common::stream_cut(&r, input, &[cut]);
+        assert_eq!(streamed.secrets.len(), 1, "cut at {cut}");
+        assert!(
+            streamed.text.ends_with(b"'api-key' = '<REDACTED>')"),
+            "cut at {cut}"
+        );
+    }
+}
