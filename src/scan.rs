@@ -676,6 +676,9 @@ impl Run {
             Phase::Value(v) if v.treat == Treat::Mask && self.collect => usize::MAX,
             // the first part of a value that is kept is never a key
             Phase::Sep(_, Treat::Keep) => 0,
+            // a quoted name part is kept up to MAX_NAME_PART bytes once its doubled quotes
+            // are undone, which needs at most twice as many
+            Phase::Connection { .. } | Phase::Name { .. } => small.max(2 * MAX_NAME_PART + 2),
             _ => small,
         }
     }
