@@ -116,10 +116,13 @@ fn scan(
 ) -> Option<usize> {
     let mut i = from;
     while i + BLOCK + 2 <= hay.len() {
-        let block: &[u8; BLOCK + 2] = hay[i..i + BLOCK + 2].try_into().expect("a whole block");
+        // three overlapping blocks, one for each byte of the candidates: each is one load
+        let block =
+            |at: usize| -> &[u8; BLOCK] { hay[at..at + BLOCK].try_into().expect("a block") };
+        let (first, second, third) = (block(i), block(i + 1), block(i + 2));
         let mut any = false;
         for j in 0..BLOCK {
-            any |= hit(block[j] | 0x20, block[j + 1] | 0x20, block[j + 2] | 0x20);
+            any |= hit(first[j] | 0x20, second[j] | 0x20, third[j] | 0x20);
         }
         if any && let Some(j) = (i..i + BLOCK).find(|&j| is_at(j)) {
             return Some(j);
