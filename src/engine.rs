@@ -1,10 +1,14 @@
-//! Finds every `CREATE`/`ALTER` word, drives a [`Run`] for each, and writes the masked text.
+//! Finds the `CREATE`/`ALTER` words that can start a statement, reads each statement, and
+//! writes the masked text.
 //!
 //! The engine is fed windows of one input (all of it at once for the library, blocks for the
 //! filter) and writes to a [`Sink`] everything it can decide: text, masks, secrets and
-//! warnings, in input order. Runs advance together, the one furthest behind first; two runs
-//! that reach the same position in the same state are merged, so however occurrences overlap
-//! each byte is lexed by a bounded number of runs and time stays linear.
+//! warnings, in input order. A verb with no `CONNECTION` after it is skipped at the end of the
+//! input; before the end, in a window without `CONNECTION`, so is one whose header ended inside
+//! the window. A statement the window holds whole, with no other occurrence inside it, is read
+//! in one pass ([`fast`]); any other gets a [`Run`]. Runs advance together, the one furthest
+//! behind first; two runs that reach the same position in the same state are merged, so however
+//! occurrences overlap each byte is lexed by a bounded number of runs and time stays linear.
 //!
 //! Invariant: the sink receives the same calls whatever the windows are, as long as every
 //! window starts at or before [`Engine::advance`]'s returned position and ends after it.

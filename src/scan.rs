@@ -13,10 +13,10 @@
 //! how they were cut into windows; a run never reports a mask that starts before
 //! [`Run::hold`].
 
-use crate::keys::{self, KeyClass};
-use crate::lexer::{self, Lexed, Scan, Tok};
 use std::borrow::Cow;
 
+use crate::keys::{self, KeyClass};
+use crate::lexer::{self, Lexed, Scan, Tok};
 use crate::secret::{Secret, Warning};
 
 /// Trivia longer than this between a key and its separator, or between the parts of a value,
