@@ -189,6 +189,12 @@ impl<'a> Reader<'a> {
             return Ok(first.end);
         }
         loop {
+            if matches!(state, State::Body)
+                && let Some(value) = self.plain_pair()
+            {
+                state = value;
+                continue;
+            }
             let Some(tok) = self.token(matches!(state, State::Sep(..)))? else {
                 if let State::Value(mut v) = state {
                     self.join_cand(&mut v);
@@ -201,6 +207,58 @@ impl<'a> Reader<'a> {
                 return Ok(tok.end);
             }
         }
+    }
+
+    /// In the body, the commonest pair, `'key' = 'value'` with only white space between, read
+    /// without the token loop: the key, the separator and the first part of the value are
+    /// taken exactly as the loop takes them, and the loop goes on from the value. `None` (nothing
+    /// read) for anything else, including anything the window may not hold whole.
+    fn plain_pair(&mut self) -> Option<State> {
+        let win = self.win;
+        let space = |mut at: usize| {
+            while at < win.len() && matches!(win[at], b' ' | b'\t' | b'\x0c' | b'\r' | b'\n') {
+                at += 1;
+            }
+            at
+        };
+        let literal = |at: usize| match win.get(at) {
+            Some(b'\'') => match lexer::scan_quoted(win, at + 1, b'\'', self.eof) {
+                Scan::Closed(end) => Some(end),
+                _ => None,
+            },
+            _ => None,
+        };
+        let key_start = space(self.at);
+        let key_end = literal(key_start)?;
+        let sep = space(key_end);
+        // one `=` (after `==`, `=>` or `=:` the next byte is not the value's quote)
+        if win.get(sep) != Some(&b'=') {
+            return None;
+        }
+        let value_start = space(sep + 1);
+        let value_end = literal(value_start)?;
+        if value_end > self.limit {
+            return None;
+        }
+        let key = Cand {
+            start: key_start,
+            end: key_end,
+            from: key_start + 1,
+            to: key_end - 1,
+            quote: b'\'',
+            prefix: Prefix::None,
+        };
+        let mask = self.masks(&key);
+        let value = Tk {
+            kind: Kind::Quoted(b'\'', Prefix::None),
+            start: value_start,
+            end: value_end,
+            from: value_start + 1,
+            to: value_end - 1,
+            terminated: true,
+        };
+        self.at = value_end;
+        Some(self.value_part(key, mask, &value))
     }
 
     /// The next token after white space; `None` at the end of the input. `sep`: after
@@ -468,12 +526,18 @@ impl<'a> Reader<'a> {
     }
 
     fn separator(&mut self, key: Cand) -> State {
-        let text = self.key_text(&key);
+        let mask = self.masks(&key);
+        State::Sep(key, mask)
+    }
+
+    /// Whether the value of `key` is masked; warns about a near miss.
+    fn masks(&mut self, key: &Cand) -> bool {
+        let text = self.key_text(key);
         let class = match &text {
             Some(text) => keys::classify(text, &self.policy.keys),
             None => KeyClass::Other,
         };
-        let mask = match class {
+        match class {
             KeyClass::Sensitive => true,
             KeyClass::NearMiss(_) if self.policy.strict => true,
             KeyClass::NearMiss(i) => {
@@ -488,8 +552,7 @@ impl<'a> Reader<'a> {
                 false
             }
             KeyClass::Other => false,
-        };
-        State::Sep(key, mask)
+        }
     }
 
     fn part(&mut self, mask: bool, quote: u8, prefix: Prefix, tok: &Tk) {
