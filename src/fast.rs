@@ -19,8 +19,7 @@ use std::borrow::Cow;
 use crate::keys::{self, KeyClass};
 use crate::lexer::{self, Lexed, Scan, Tok};
 use crate::scan::{
-    self, ESCAPED_QUOTE, Found, KeyText, MAX_NAME_PART, Pending, Policy, Prefix, Text, decode, is,
-    lossy,
+    self, ESCAPED_QUOTE, Found, KeyText, Name, Pending, Policy, Prefix, Text, decode, is, lossy,
 };
 use crate::secret::Warning;
 
@@ -124,8 +123,7 @@ struct Reader<'a> {
     parts: &'a mut Vec<PartRef>,
     depth: u32,
     opened: bool,
-    name: KeyText,
-    name_parts: u8,
+    name: Name,
     /// The text of the name's first token: the name itself when the input holds it so.
     name_span: (usize, usize),
 }
@@ -165,8 +163,7 @@ pub(crate) fn statement(
         parts,
         depth: 0,
         opened: false,
-        name: KeyText::new(b""),
-        name_parts: 0,
+        name: Name::new(),
         name_span: (start, start),
     };
     match reader.read() {
@@ -469,34 +466,24 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn name_part_push(&mut self, part: &[u8]) {
-        if self.name_parts < 3 {
-            if self.name_parts > 0 {
-                self.name.push(b".");
-            }
-            self.name.push(&part[..part.len().min(MAX_NAME_PART)]);
-            self.name_parts += 1;
-        }
-    }
-
     fn name_part(&mut self, dot: bool, tok: &Tk) -> State {
-        if self.name_parts == 0 {
+        if self.name.get().is_none() {
             self.name_span = match tok.kind {
                 Kind::Quoted(..) => (tok.from, tok.to),
                 _ => (tok.start, tok.end),
             };
         }
         match tok.kind {
-            Kind::Word if dot && self.name_parts < 3 => {
+            Kind::Word if dot && self.name.open() => {
                 let word = &self.win[tok.start..tok.end];
                 for part in word.split(|&b| b == b'.') {
-                    self.name_part_push(part);
+                    self.name.push(part);
                 }
                 State::Name(word.ends_with(b"."))
             }
-            Kind::Quoted(b'`', _) if dot && self.name_parts < 3 => {
+            Kind::Quoted(b'`', _) if dot && self.name.open() => {
                 let part = KeyText::unquoted(self.content(tok), b'`');
-                self.name_part_push(part.as_slice());
+                self.name.push(part.as_slice());
                 State::Name(false)
             }
             Kind::Other(b'.') if !dot => State::Name(true),
@@ -713,9 +700,8 @@ impl<'a> Reader<'a> {
         };
         // the name as written when the input holds it so (one part, no doubled quotes), else
         // joined for each secret (it owns its copy)
-        let connection = (self.name_parts > 0).then(|| {
-            let (from, to) = self.name_span;
-            let name = self.name.as_slice();
+        let (from, to) = self.name_span;
+        let connection = self.name.get().map(|name| {
             if &self.win[from..to] == name {
                 input((from, to))
             } else {

@@ -268,6 +268,43 @@ impl KeyText {
     }
 }
 
+/// A connection name as it is read: up to three parts joined by `.`, each cut at
+/// [`MAX_NAME_PART`] bytes.
+pub(crate) struct Name {
+    text: KeyText,
+    parts: u8,
+}
+
+impl Name {
+    pub(crate) fn new() -> Name {
+        Name {
+            text: KeyText::new(b""),
+            parts: 0,
+        }
+    }
+
+    /// Whether another part may come.
+    pub(crate) fn open(&self) -> bool {
+        self.parts < 3
+    }
+
+    /// Adds a part, unless there are three already.
+    pub(crate) fn push(&mut self, part: &[u8]) {
+        if self.open() {
+            if self.parts > 0 {
+                self.text.push(b".");
+            }
+            self.text.push(&part[..part.len().min(MAX_NAME_PART)]);
+            self.parts += 1;
+        }
+    }
+
+    /// The name, or `None` before its first part.
+    pub(crate) fn get(&self) -> Option<&[u8]> {
+        (self.parts > 0).then(|| self.text.as_slice())
+    }
+}
+
 /// One literal part of a value.
 struct Part {
     quote: u8,
@@ -345,8 +382,7 @@ pub(crate) struct Run {
     opened: bool,
     phase: Phase,
     /// The connection name, its parts joined by `.`.
-    name: KeyText,
-    name_parts: u8,
+    name: Name,
     /// A buffer kept for the content of the next long token.
     scratch: Vec<u8>,
     /// `name` joined, once a secret needed it.
@@ -365,8 +401,7 @@ impl Run {
             depth: 0,
             opened: false,
             phase: Phase::Header { verb: false },
-            name: KeyText::new(b""),
-            name_parts: 0,
+            name: Name::new(),
             scratch: Vec::new(),
             connection: None,
             partial: None,
@@ -750,31 +785,20 @@ impl Run {
         }
     }
 
-    /// Adds a part to the name (at most three, each cut at [`MAX_NAME_PART`] bytes).
-    fn name_part_push(&mut self, part: &[u8]) {
-        if self.name_parts < 3 {
-            if self.name_parts > 0 {
-                self.name.push(b".");
-            }
-            self.name.push(&part[..part.len().min(MAX_NAME_PART)]);
-            self.name_parts += 1;
-        }
-    }
-
     /// `dot`: a part may come now (at the start, or after a `.`).
     fn name_part(&mut self, dot: bool, tok: &mut Token<'_>, p: &Policy) -> Phase {
         match tok.kind {
-            Kind::Word if dot && self.name_parts < 3 => {
+            Kind::Word if dot && self.name.open() => {
                 for part in tok.word.split(|&b| b == b'.') {
-                    self.name_part_push(part);
+                    self.name.push(part);
                 }
                 Phase::Name {
                     dot: tok.word.ends_with(b"."),
                 }
             }
-            Kind::Quoted(b'`', _) if dot && self.name_parts < 3 => {
+            Kind::Quoted(b'`', _) if dot && self.name.open() => {
                 let part = KeyText::unquoted(&tok.content, b'`');
-                self.name_part_push(part.as_slice());
+                self.name.push(part.as_slice());
                 Phase::Name { dot: false }
             }
             Kind::Other(b'.') if !dot => Phase::Name { dot: true },
@@ -1025,10 +1049,10 @@ impl Run {
         } else {
             Vec::new()
         };
-        let (name, parts) = (&self.name, self.name_parts);
+        let name = &self.name;
         let connection = self
             .connection
-            .get_or_insert_with(|| (parts > 0).then(|| lossy(name.as_slice())))
+            .get_or_insert_with(|| name.get().map(lossy))
             .clone();
         found.secrets.push((
             self.start,
