@@ -336,8 +336,6 @@ struct Value {
     /// End of the last part that belongs to the value.
     end: u64,
     parts: Vec<Part>,
-    /// Number of parts (also when `parts` is not collected).
-    count: usize,
     /// The raw text may still equal the mask literal (then it is left alone).
     maybe_masked_already: bool,
     uescape: Option<u8>,
@@ -887,7 +885,6 @@ impl Run {
             line: tok.line,
             end: tok.end,
             parts: Vec::new(),
-            count: 1,
             maybe_masked_already,
             uescape: None,
             uescape_allowed: prefix == Prefix::U,
@@ -925,7 +922,6 @@ impl Run {
                 return self.value_next(v, tok, p, f);
             }
             v.end = tok.end;
-            v.count += 1;
             if v.treat == Treat::Mask && self.collect {
                 v.parts.push(Part {
                     quote: b'\'',
@@ -1028,7 +1024,6 @@ impl Run {
     fn join_cand(&mut self, v: &mut Value) {
         if let Stage::Cand(cand, part) = std::mem::replace(&mut v.stage, Stage::AfterPart) {
             v.end = cand.end;
-            v.count += 1;
             v.maybe_masked_already = false;
             v.uescape_allowed = false;
             if v.treat == Treat::Mask && self.collect {
