@@ -213,7 +213,7 @@ impl<'a> Reader<'a> {
     fn plain_pair(&mut self) -> Option<State> {
         let win = self.win;
         let space = |mut at: usize| {
-            while at < win.len() && matches!(win[at], b' ' | b'\t' | b'\x0c' | b'\r' | b'\n') {
+            while at < win.len() && lexer::is_space(win[at]) {
                 at += 1;
             }
             at
@@ -272,7 +272,7 @@ impl<'a> Reader<'a> {
             // white space and the one-byte tokens nothing longer starts with are read here,
             // as the lexer reads them; the rest goes to the lexer
             match self.win.get(self.at) {
-                Some(b' ' | b'\t' | b'\x0c' | b'\r' | b'\n') => {
+                Some(&b) if lexer::is_space(b) => {
                     self.at += 1;
                     continue;
                 }
@@ -293,15 +293,7 @@ impl<'a> Reader<'a> {
         let start = self.at;
         let long = match tok {
             Tok::Quote => Some((Kind::Quoted(b'\'', Prefix::None), 1)),
-            Tok::PrefixedQuote => {
-                let prefix = match self.win[start] {
-                    b'n' | b'N' => Prefix::N,
-                    b'x' | b'X' => Prefix::X,
-                    b'u' | b'U' => Prefix::U,
-                    _ => Prefix::Charset,
-                };
-                Some((Kind::Quoted(b'\'', prefix), len))
-            }
+            Tok::PrefixedQuote => Some((Kind::Quoted(b'\'', Prefix::of(self.win[start])), len)),
             Tok::DoubleQuote => Some((Kind::Quoted(b'"', Prefix::None), 1)),
             Tok::EscapedDoubleQuote => Some((Kind::Quoted(ESCAPED_QUOTE, Prefix::None), 2)),
             Tok::Backtick => Some((Kind::Quoted(b'`', Prefix::None), 1)),

@@ -50,10 +50,8 @@ pub(crate) fn connection(hay: &[u8], from: usize) -> Option<usize> {
 pub(crate) fn header_tail(win: &[u8], floor: usize) -> usize {
     let header_byte = |b: u8| {
         b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b' ' | b'\t' | b'\x0c' | b'\r' | b'\n' | b'_' | b'$' | b'.' | b'-' | b'\\'
-            )
+            || crate::lexer::is_space(b)
+            || matches!(b, b'_' | b'$' | b'.' | b'-' | b'\\')
     };
     let rfind = |to: usize, needle: &[u8]| {
         memchr::memmem::rfind(&win[floor..to], needle).map(|i| floor + i)

@@ -130,6 +130,11 @@ pub(crate) fn lex(rest: &[u8], eof: bool) -> Lexed {
     }
 }
 
+/// White space as [`Tok::Space`] reads it: space, tab, form feed, `\r`, `\n`.
+pub(crate) fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\x0c' | b'\r' | b'\n')
+}
+
 /// How far a resumable scan got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Scan {
@@ -220,12 +225,9 @@ pub(crate) fn scan_line_comment(bytes: &[u8], from: usize, eof: bool) -> Scan {
 
 /// Scans a bare value from `from`: everything up to whitespace, `,`, `)` or `;`.
 pub(crate) fn scan_bare(bytes: &[u8], from: usize, eof: bool) -> Scan {
-    let end = bytes[from..].iter().position(|&b| {
-        matches!(
-            b,
-            b' ' | b'\t' | b'\x0c' | b'\r' | b'\n' | b',' | b')' | b';'
-        )
-    });
+    let end = bytes[from..]
+        .iter()
+        .position(|&b| is_space(b) || matches!(b, b',' | b')' | b';'));
     match end {
         Some(i) => Scan::Closed(from + i),
         None if eof => Scan::Closed(bytes.len()),

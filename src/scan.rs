@@ -151,6 +151,18 @@ pub(crate) enum Prefix {
     Charset,
 }
 
+impl Prefix {
+    /// The prefix of a [`Tok::PrefixedQuote`] from its first byte.
+    pub(crate) fn of(first: u8) -> Prefix {
+        match first {
+            b'n' | b'N' => Prefix::N,
+            b'x' | b'X' => Prefix::X,
+            b'u' | b'U' => Prefix::U,
+            _ => Prefix::Charset,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Long {
     /// A literal or identifier closed by this quote byte.
@@ -578,15 +590,7 @@ impl Run {
             let start = self.pos;
             let long = match tok {
                 Tok::Quote => Some((Long::Quoted(b'\'', Prefix::None), 1)),
-                Tok::PrefixedQuote => {
-                    let prefix = match win[at] {
-                        b'n' | b'N' => Prefix::N,
-                        b'x' | b'X' => Prefix::X,
-                        b'u' | b'U' => Prefix::U,
-                        _ => Prefix::Charset,
-                    };
-                    Some((Long::Quoted(b'\'', prefix), len))
-                }
+                Tok::PrefixedQuote => Some((Long::Quoted(b'\'', Prefix::of(win[at])), len)),
                 Tok::DoubleQuote => Some((Long::Quoted(b'"', Prefix::None), 1)),
                 Tok::EscapedDoubleQuote => Some((Long::Quoted(ESCAPED_QUOTE, Prefix::None), 2)),
                 Tok::Backtick => Some((Long::Quoted(b'`', Prefix::None), 1)),
