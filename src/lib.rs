@@ -14,6 +14,20 @@
 //! assert_eq!(secret.span(), 75..81);
 //! ```
 //!
+//! The same engine ships as a command-line filter, `sqlredact` (`cargo install sqlredact`):
+//! stdin or files to stdout, with `--lines` for logs, `--json`, `--secrets FILE` and `--check`
+//! for CI gates; `sqlredact --help` says which mode suits which input.
+//!
+//! # Which call
+//!
+//! | you have | call | you get |
+//! |---|---|---|
+//! | one `&str` to log, default keys | [`redact`] or [`display`] | [`Redacted`] (text, secrets, warnings); `display` writes straight into `format!`/`log!` |
+//! | your own keys, mask, strict or line mode | build a [`Redactor`] once ([`Redactor::builder`]), then [`Redactor::redact`] | the same; `Redactor` is `Clone + Send + Sync` |
+//! | bytes that may not be UTF-8 | [`Redactor::redact_bytes`] | [`RedactedBytes`] |
+//! | a hot loop, many small statements | [`Redactor::redact_into`] / [`Redactor::redact_bytes_into`] | appends to your reused text and secret buffers |
+//! | input that arrives in blocks (a pipe, a socket, a huge file) | [`Redactor::stream`] | a [`stream::Stream`]: output as soon as it is decided, memory bounded |
+//!
 //! # Guarantees
 //!
 //! - Total: every input gives a result (no panic, no error), in time and memory linear in its

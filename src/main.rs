@@ -19,17 +19,33 @@ with the values of sensitive keys replaced by '<REDACTED>'. Statements are found
 scripts, log lines, JSON records, comments. Everything else passes through byte for byte, also
 bytes that are not UTF-8. Each FILE is an input of its own: a statement never spans two.
 
+Which mode for which input:
+  SQL scripts, migrations     sqlredact setup.sql > setup.redacted.sql
+  logs, one record per line   sqlredact --lines < app.log     (also JSON records, one a line)
+  a CI gate, pre-commit       sqlredact --check migrations/*.sql
+In text mode a literal that never closes runs to the end of the input, so on a log one cut-off
+value masks the rest of the log (and --json reports those lines as the value). --lines ends
+every literal and comment with its line instead.
+
 Options:
       --lines            Line mode: every line is an input of its own, so an unterminated
-                         literal ends with its line (for log streams)
-      --json             Print one JSON document per input instead of the text:
-                         {\"text\", \"secrets\", \"warnings\"}. Needs UTF-8 input, and holds one
-                         whole input in memory
+                         literal ends with its line (for logs); offsets and line numbers
+                         still count from the start of the whole input
+      --json             Print one JSON document per input (per FILE, or one for standard
+                         input, in --lines mode too) instead of the text:
+                         {\"text\", \"secrets\", \"warnings\", \"file\"}; \"file\" only when FILEs
+                         are named. A secret is {key, value, connection, start, end, line}, a
+                         warning {key, suggestion, start, end, line}; start and end are byte
+                         offsets into the input, line counts from 1. The values are printed:
+                         treat the output as secret. Needs UTF-8 input; holds one input in memory
       --secrets FILE     Also append every extracted secret to FILE as one JSON object per line
                          (key, value, connection, start, end, line, file); FILE is created
                          readable by its owner only; each value is held in memory until written
-      --check            Print no text; name each unmasked secret (never its value) and exit 1
-                         if there is any (for CI gates and pre-commit hooks)
+      --check            Print no text; name each unmasked secret (never its value) as
+                         FILE:LINE: value of 'KEY' in connection 'NAME' is not masked
+                         and exit 1 if there is any (for CI gates and pre-commit hooks). Text
+                         masked with --mask TEXT passes only with the same --mask TEXT; add
+                         --strict to fail on near misses too
       --mask TEXT        Write 'TEXT' instead of '<REDACTED>'
       --key KEY          Treat KEY as sensitive too (repeatable)
       --no-default-keys  Start from an empty key list (use with --key)
@@ -45,6 +61,9 @@ Exit status: 0 done; 1 --check found secrets; 2 usage or I/O error.
 Text mode streams with bounded memory: output is written as soon as it is decided, and only an
 unfinished connection statement is held back.
 ";
+
+/// More warnings than this get a count at the end, so the last screen says how many there were.
+const SCREENFUL: usize = 20;
 
 struct Args {
     json: bool,
@@ -152,7 +171,7 @@ fn parse_args() -> Result<Option<Args>, String> {
 fn run(args: &Args) -> Result<bool, Failure> {
     let mut secrets_file = match &args.secrets {
         Some(path) => Some(open_secrets(path).map_err(|e| {
-            eprintln!("sqlredact: {}: {e}", path.display());
+            eprintln!("sqlredact: {}: {}", path.display(), describe(&e));
             Failure::Reported
         })?),
         None => None,
@@ -166,6 +185,7 @@ fn run(args: &Args) -> Result<bool, Failure> {
     let stdout = io::stdout();
     let mut stdout = stdout.lock();
     let mut found = false;
+    let mut warned = 0;
     let mut failed = false;
     for input in &inputs {
         let name = if input == "-" {
@@ -180,7 +200,7 @@ fn run(args: &Args) -> Result<bool, Failure> {
             match File::open(input) {
                 Ok(f) => Box::new(f),
                 Err(e) => {
-                    eprintln!("sqlredact: {name}: {e}");
+                    eprintln!("sqlredact: {name}: {}", describe(&e));
                     failed = true;
                     continue;
                 }
@@ -193,6 +213,7 @@ fn run(args: &Args) -> Result<bool, Failure> {
             out: &mut stdout,
             secrets_file: secrets_file.as_mut(),
             found: false,
+            warned: 0,
         };
         let result = if args.json {
             report.json(reader)
@@ -200,13 +221,14 @@ fn run(args: &Args) -> Result<bool, Failure> {
             report.stream(reader)
         };
         found |= report.found;
+        warned += report.warned;
         match result {
             Ok(()) => {}
             Err(Problem::Stdout(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
                 return Err(Failure::BrokenPipe);
             }
             Err(Problem::Stdout(e)) => {
-                eprintln!("sqlredact: standard output: {e}");
+                eprintln!("sqlredact: standard output: {}", describe(&e));
                 return Err(Failure::Reported);
             }
             Err(Problem::Input(message)) => {
@@ -219,10 +241,15 @@ fn run(args: &Args) -> Result<bool, Failure> {
                     .as_ref()
                     .map(|p| p.display().to_string())
                     .unwrap_or_default();
-                eprintln!("sqlredact: {path}: {e}");
+                eprintln!("sqlredact: {path}: {}", describe(&e));
                 return Err(Failure::Reported);
             }
         }
+    }
+    if warned > SCREENFUL && !args.quiet {
+        eprintln!(
+            "sqlredact: {warned} near-miss warnings in all; their values were left unmasked (--strict masks them, -q hides the warnings)"
+        );
     }
     if failed {
         Err(Failure::Reported)
@@ -255,6 +282,21 @@ fn open_secrets(path: &std::path::Path) -> io::Result<File> {
         .open(path)
 }
 
+/// An I/O error as a person reads it: `no such file or directory`, not
+/// `No such file or directory (os error 2)`.
+fn describe(e: &io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => &text[..at],
+        _ => &text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => format!("{:?}", e.kind()),
+    }
+}
+
 enum Problem {
     Stdout(io::Error),
     Input(String),
@@ -268,6 +310,8 @@ struct Report<'a, W: Write> {
     out: &'a mut W,
     secrets_file: Option<&'a mut File>,
     found: bool,
+    /// Near-miss warnings seen in this input.
+    warned: usize,
 }
 
 impl<W: Write> Report<'_, W> {
@@ -282,7 +326,7 @@ impl<W: Write> Report<'_, W> {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(Problem::Input(e.to_string())),
+                Err(e) => return Err(Problem::Input(describe(&e))),
             };
             stream.feed(&buf[..n], &mut out);
             self.deliver(&mut out)?;
@@ -311,7 +355,7 @@ impl<W: Write> Report<'_, W> {
         let mut input = Vec::new();
         reader
             .read_to_end(&mut input)
-            .map_err(|e| Problem::Input(e.to_string()))?;
+            .map_err(|e| Problem::Input(describe(&e)))?;
         let text = String::from_utf8(input).map_err(|e| {
             Problem::Input(format!(
                 "--json needs UTF-8 input (invalid byte at offset {})",
@@ -341,7 +385,8 @@ impl<W: Write> Report<'_, W> {
             .map_err(Problem::Stdout)
     }
 
-    fn warn(&self, w: &Warning) {
+    fn warn(&mut self, w: &Warning) {
+        self.warned += 1;
         if !self.args.quiet {
             eprintln!(
                 "sqlredact: warning: {}:{}: key '{}' looks like '{}'; its value was left unmasked (--strict masks it)",

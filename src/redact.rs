@@ -24,9 +24,30 @@ use crate::secret::{Secret, Warning};
 /// let r = redactor.redact("ALTER CONNECTION c SET ('bearer' = 'b1', 'password' = 'p')");
 /// assert_eq!(r.text(), "ALTER CONNECTION c SET ('bearer' = '***', 'password' = '***')");
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Redactor {
     policy: Arc<Policy>,
+}
+
+/// The policy as a user set it: keys, mask literal, strict and line modes.
+///
+/// ```
+/// let r = sqlredact::Redactor::builder().no_default_keys().key("token").build();
+/// assert_eq!(
+///     format!("{r:?}"),
+///     r#"Redactor { keys: ["token"], mask: "'<REDACTED>'", strict: false, lines: false }"#
+/// );
+/// ```
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let policy = &self.policy;
+        f.debug_struct("Redactor")
+            .field("keys", &policy.keys)
+            .field("mask", &String::from_utf8_lossy(&policy.mask_literal))
+            .field("strict", &policy.strict)
+            .field("lines", &policy.lines)
+            .finish()
+    }
 }
 
 /// Builds a [`Redactor`]: which keys are sensitive, the mask, strict and line modes.
@@ -35,7 +56,7 @@ pub struct Redactor {
 /// let r = sqlredact::Redactor::builder().no_default_keys().key("secret").build();
 /// assert!(r.redact("CREATE CONNECTION c WITH ('api-key' = 'k')").is_unchanged());
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct RedactorBuilder {
     keys: Vec<String>,
     mask: String,
@@ -53,6 +74,18 @@ impl Default for RedactorBuilder {
             lines: false,
             one_pass: true,
         }
+    }
+}
+
+/// The settings so far, as [`Redactor`]'s `Debug` shows them once built.
+impl fmt::Debug for RedactorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedactorBuilder")
+            .field("keys", &self.keys)
+            .field("mask", &self.mask)
+            .field("strict", &self.strict)
+            .field("lines", &self.lines)
+            .finish()
     }
 }
 

@@ -32,6 +32,24 @@ fn debug_never_shows_a_value() {
 }
 
 #[test]
+fn redactor_debug_shows_the_policy_not_internals() {
+    let builder = sqlredact::Redactor::builder()
+        .no_default_keys()
+        .key("bearer")
+        .mask("it's")
+        .strict(true);
+    // was `mask_raw: [105, 116, …]`, `key_cap`, `one_pass`
+    assert_eq!(
+        format!("{builder:?}"),
+        r#"RedactorBuilder { keys: ["bearer"], mask: "it's", strict: true, lines: false }"#
+    );
+    assert_eq!(
+        format!("{:?}", builder.build()),
+        r#"Redactor { keys: ["bearer"], mask: "'it''s'", strict: true, lines: false }"#
+    );
+}
+
+#[test]
 fn serializing_a_secret_gives_the_spec_fields() {
     let out = sqlredact::redact("ALTER CONNECTION c SET (token = 't')");
     let json = serde_json::to_value(&out.secrets()[0]).unwrap();

@@ -258,7 +258,148 @@ fn usage_errors_exit_2_with_one_line() {
 fn missing_file_is_named_and_exits_2() {
     let out = run(&["/nonexistent/x.sql"], b"");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).starts_with("sqlredact: /nonexistent/x.sql: "));
+    // was `No such file or directory (os error 2)`
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "sqlredact: /nonexistent/x.sql: no such file or directory\n"
+    );
+}
+
+#[test]
+fn a_directory_is_named_without_an_os_error_code_and_the_rest_still_runs() {
+    let dir = temp_dir("dir-input");
+    let file = dir.join("s.sql");
+    std::fs::write(&file, STMT).unwrap();
+    let out = run(&[dir.to_str().unwrap(), file.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("sqlredact: {}: is a directory\n", dir.display())
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), MASKED);
+}
+
+#[test]
+fn many_near_misses_end_with_a_count() {
+    let input = |n: usize| "ALTER CONNECTION c SET ('ap-key' = 'k');\n".repeat(n);
+    // a screenful (20) is listed as it is
+    let out = run(&[], input(20).as_bytes());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 20);
+    assert!(
+        err.lines()
+            .all(|l| l.starts_with("sqlredact: warning: <stdin>:"))
+    );
+    // more than that: every warning, then one line that counts them
+    let out = run(&[], input(25).as_bytes());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 26);
+    assert_eq!(
+        err.lines().last(),
+        Some(
+            "sqlredact: 25 near-miss warnings in all; their values were left unmasked (--strict masks them, -q hides the warnings)"
+        )
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(run(&["-q"], input(25).as_bytes()).stderr.is_empty());
+}
+
+#[test]
+fn check_needs_the_mask_that_was_written_and_strict_fails_near_misses() {
+    let masked = run(&["--mask", "XXX"], STMT.as_bytes()).stdout;
+    // 'XXX' is a value like any other to a plain --check
+    let plain = run(&["--check"], &masked);
+    assert_eq!(plain.status.code(), Some(1));
+    let same = run(&["--check", "--mask", "XXX"], &masked);
+    assert_eq!(same.status.code(), Some(0));
+    assert!(same.stdout.is_empty());
+    let near = b"ALTER CONNECTION c SET ('pasword' = 'p')";
+    assert_eq!(run(&["--check", "-q"], near).status.code(), Some(0));
+    let strict = run(&["--check", "--strict"], near);
+    assert_eq!(strict.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&strict.stdout),
+        "<stdin>:1: value of 'pasword' in connection 'c' is not masked\n"
+    );
+}
+
+#[test]
+fn json_with_lines_prints_one_document_per_input() {
+    let out = run(
+        &["--json", "--lines"],
+        b"ALTER CONNECTION a SET (token = 'cut\nALTER CONNECTION b SET (token = 'x')\n",
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let lines: Vec<_> = doc["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [1, 2]);
+}
+
+/// Every command of the README's "As a filter" block, as written, from a copy of `examples/`,
+/// with the built binary first on `PATH` (the block's `cargo install` line is what puts it
+/// there for a user).
+#[test]
+fn readme_filter_commands_work_as_written() {
+    let readme = include_str!("../README.md");
+    let section = &readme[readme.find("## As a filter").expect("a filter section")..];
+    let start = section.find("```sh\n").expect("a sh block") + 6;
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    let commands: Vec<&str> = block
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("cargo install"))
+        .collect();
+    assert!(commands.len() >= 5, "{block}");
+    let dir = temp_dir("readme");
+    std::fs::create_dir_all(dir.join("examples")).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in ["setup.sql", "app.log"] {
+        std::fs::copy(
+            root.join("examples").join(name),
+            dir.join("examples").join(name),
+        )
+        .unwrap();
+    }
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut transcript = String::new();
+    for command in &commands {
+        let out = Command::new("sh")
+            .args(["-c", command])
+            .current_dir(&dir)
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .any(|l| l.starts_with("sqlredact: ") && !l.starts_with("sqlredact: warning: ")),
+            "{command} reported an error"
+        );
+        transcript.push_str(&stdout);
+    }
+    let redacted = std::fs::read_to_string(dir.join("setup.redacted.sql")).unwrap();
+    assert!(redacted.contains("'password' = '<REDACTED>'"));
+    let secrets = std::fs::read_to_string(dir.join("vault-import.jsonl")).unwrap();
+    assert!(secrets.lines().count() >= 4, "{secrets}");
+    assert!(transcript.contains("is not masked"), "{transcript}");
+    assert!(transcript.contains("exit 1"), "{transcript}");
 }
 
 #[test]
@@ -277,6 +418,8 @@ fn help_and_version() {
         "--strict",
         "--quiet",
         "memory",
+        "Which mode",
+        "suggestion",
     ] {
         assert!(text.contains(flag), "help mentions {flag}");
     }
