@@ -3,9 +3,9 @@
 //!
 //! The engine is fed windows of one input (all of it at once for the library, blocks for the
 //! filter) and writes to a [`Sink`] everything it can decide: text, masks, secrets and
-//! warnings, in input order. A verb with no `CONNECTION` after it is skipped at the end of the
-//! input; before the end, in a window without `CONNECTION`, so is one whose header ended inside
-//! the window. A statement the window holds whole, with no other occurrence inside it, is read
+//! warnings, in input order. At the end of the input a verb with no `CONNECTION` after it is
+//! skipped; before the end every verb is read, by the same reader, at least as far as its
+//! header goes (a few tokens where it is not a connection statement). A statement the window holds whole, with no other occurrence inside it, is read
 //! in one pass ([`fast`]); any other gets a [`Run`]. Runs advance together, the one furthest
 //! behind first; two runs that reach the same position in the same state are merged, so however
 //! occurrences overlap each byte is lexed by a bounded number of runs and time stays linear.
@@ -72,8 +72,6 @@ pub(crate) struct Engine {
     /// At the end of the input: where the next `CONNECTION` after the last occurrence found
     /// starts (`u64::MAX`: none), if known.
     connection_at: Option<u64>,
-    /// Before the end of the input: whether this window was looked at for `CONNECTION`.
-    tail_checked: bool,
     /// Newlines are counted up to here.
     line_at: u64,
     line: u64,
@@ -101,7 +99,6 @@ impl Engine {
             search_from: base,
             next: None,
             connection_at: None,
-            tail_checked: false,
             line_at: base,
             line,
             out: base,
@@ -148,7 +145,6 @@ impl Engine {
     ) -> u64 {
         let end = base + win.len() as u64;
         self.connection_at = None;
-        self.tail_checked = false;
         let scan_to = if eof {
             end
         } else {
@@ -255,16 +251,6 @@ impl Engine {
     /// input (`eof`), none after the last `CONNECTION`: no statement can start there, so a
     /// script without connection statements costs one search.
     fn find_next(&mut self, win: &[u8], base: u64, scan_to: u64, eof: bool) -> Option<(u64, u64)> {
-        if !eof && !self.tail_checked {
-            // before the end, in a window without CONNECTION, only a verb whose header may run
-            // on past the window can still start a statement
-            self.tail_checked = true;
-            let from = (self.search_from - base) as usize;
-            if from < win.len() && find::connection(win, from).is_none() {
-                let tail = base + find::header_tail(win, from) as u64;
-                self.search_from = self.search_from.max(tail);
-            }
-        }
         while self.search_from < scan_to {
             let from = (self.search_from - base) as usize;
             let found = find::verb(win, from).filter(|&s| base + (s as u64) < scan_to);

@@ -37,68 +37,6 @@ pub(crate) fn connection(hay: &[u8], from: usize) -> Option<usize> {
     scan(hay, from.saturating_add(OFFSET), hit, is_at).map(|i| i - OFFSET)
 }
 
-/// How far back from the end of `win` a `CREATE`/`ALTER` may stand and still be reading its
-/// header there: every one starting before the returned position (and at or after `floor`)
-/// has met a byte that ends its header by then, so with no `CONNECTION` in between it can
-/// never start a statement.
-///
-/// A header holds only white space, words (`OR REPLACE`, `TEMPORARY`, `SYSTEM`), `\n`-style
-/// escapes and comments. Walking back, those bytes are passed; a comment is passed from its
-/// end to the earliest place it could have opened (block comments do not nest, so not before
-/// the `*/` before it; a line comment not before its line). The first byte met that is none of
-/// these ends every header that runs through it.
-pub(crate) fn header_tail(win: &[u8], floor: usize) -> usize {
-    let header_byte = |b: u8| {
-        b.is_ascii_alphanumeric()
-            || crate::lexer::is_space(b)
-            || matches!(b, b'_' | b'$' | b'.' | b'-' | b'\\')
-    };
-    let rfind = |to: usize, needle: &[u8]| {
-        memchr::memmem::rfind(&win[floor..to], needle).map(|i| floor + i)
-    };
-    let find = |from: usize, to: usize, needle: &[u8]| {
-        memchr::memmem::find(&win[from..to.max(from)], needle).map(|i| from + i)
-    };
-    // the end may be inside a comment still open (or at the `/` of one opening): the
-    // earliest opener that could be
-    let mut i = win.len();
-    if i > floor && win[i - 1] == b'/' {
-        i -= 1;
-    }
-    let after_close = rfind(i, b"*/").map_or(floor, |q| q.saturating_sub(1).max(floor));
-    if let Some(open) = find(after_close, i, b"/*") {
-        i = open;
-    }
-    let line = memchr::memrchr(b'\n', &win[floor..i]).map_or(floor, |l| floor + l + 1);
-    if let Some(dashes) = find(line, i, b"--") {
-        i = dashes;
-    }
-    loop {
-        while i > floor && header_byte(win[i - 1]) {
-            i -= 1;
-        }
-        if i == floor {
-            return floor;
-        }
-        let k = i - 1;
-        if win[k] == b'/' && k > floor && win[k - 1] == b'*' {
-            // a block comment ends here
-            let close = k - 1;
-            let from = rfind(close, b"*/").map_or(floor, |q| q.saturating_sub(1).max(floor));
-            match find(from, close, b"/*") {
-                Some(open) => i = open,
-                None => return floor,
-            }
-            continue;
-        }
-        let line = memchr::memrchr(b'\n', &win[floor..k]).map_or(floor, |l| floor + l + 1);
-        match find(line, k, b"--") {
-            Some(dashes) => i = dashes,
-            None => return i,
-        }
-    }
-}
-
 fn starts_with_ignore_case(hay: &[u8], word: &[u8]) -> bool {
     hay.len() >= word.len() && hay[..word.len()].eq_ignore_ascii_case(word)
 }
@@ -176,38 +114,6 @@ mod tests {
         }
         // the case bit of a non-letter does not make a letter
         assert_eq!(verb(b"\x03\x12\x05\x01\x14\x05 C\x12EATE", 0), None);
-    }
-
-    #[test]
-    fn header_tail_keeps_what_may_still_be_a_header() {
-        let tail = |s: &'static str| &s[header_tail(s.as_bytes(), 0)..];
-        // a quote, `;` or `(` ends every header before it
-        assert_eq!(
-            tail("CREATE TABLE t (a INT); CREATE OR REPLACE "),
-            " CREATE OR REPLACE "
-        );
-        assert_eq!(tail("x = 'CREATE"), "CREATE");
-        // white space, words and escapes do not
-        assert_eq!(tail("a; CREATE\\n TEMPORARY\n"), " CREATE\\n TEMPORARY\n");
-        // comments do not either, however the window cuts them
-        assert_eq!(
-            tail("x; CREATE /* it's */ SYSTEM"),
-            " CREATE /* it's */ SYSTEM"
-        );
-        assert_eq!(tail("x; CREATE /* it's"), " CREATE /* it's");
-        assert_eq!(tail("x; CREATE -- it's\n"), " CREATE -- it's\n");
-        assert_eq!(tail("x; CREATE -- it's"), " CREATE -- it's");
-        assert_eq!(tail("x; CREATE /"), " CREATE /");
-        assert_eq!(
-            tail("'; CREATE /*a*/ /* b's */ "),
-            " CREATE /*a*/ /* b's */ "
-        );
-        assert_eq!(tail("x /*/ CREATE */ "), "x /*/ CREATE */ ");
-        // a comment that may have opened before the window: all of it
-        assert_eq!(tail("x' */ CREATE"), "x' */ CREATE");
-        // nothing left
-        assert_eq!(tail("CREATE TABLE t;"), "");
-        assert_eq!(tail(""), "");
     }
 
     proptest::proptest! {

@@ -287,7 +287,7 @@ fn warnings_stream_in_input_order_when_a_key_literal_spans_reads() {
 
 #[test]
 fn a_read_ending_in_the_slash_of_a_comment_keeps_the_header_before_it() {
-    // a read with no CONNECTION lets the stream skip verbs whose header has ended; a read
+    // a read with no CONNECTION let the stream skip verbs whose header had ended; a read
     // ending in `/` may be opening a comment the header runs through
     let input = b"{\"msg\":\"CREATE /* c */ CONNECTION c WITH ('api-key' = 'sk-1')";
     let r = sqlredact::Redactor::new();
@@ -315,4 +315,50 @@ fn a_long_quoted_name_part_is_cut_at_1024_bytes_by_every_reader() {
     let cuts: Vec<usize> = (7..input.len()).step_by(7).collect();
     let streamed = common::stream_cut(&r, input.as_bytes(), &cuts);
     assert_eq!(streamed.secrets[0].connection(), Some(expected.as_str()));
+}
+
+/// The stream's result for `input` cut once at every byte (and, for `lines`, at every line
+/// end as `tail -f` writes it) must equal the whole input's.
+#[track_caller]
+fn assert_same_however_cut(input: &[u8]) {
+    let r = sqlredact::Redactor::new();
+    let whole = r.redact_bytes(input);
+    assert_eq!(
+        whole.secrets().len(),
+        1,
+        "{:?}",
+        String::from_utf8_lossy(input)
+    );
+    for cut in 1..input.len() {
+        let streamed = common::stream_cut(&r, input, &[cut]);
+        assert_eq!(streamed.text, whole.bytes(), "cut at {cut}");
+        assert_eq!(streamed.secrets.len(), 1, "cut at {cut}");
+    }
+    let lines: Vec<usize> = line_ends(input);
+    let streamed = common::stream_cut(&r, input, &lines);
+    assert_eq!(streamed.text, whole.bytes(), "cut at every line end");
+}
+
+fn line_ends(input: &[u8]) -> Vec<usize> {
+    (0..input.len())
+        .filter(|&i| input[i] == b'\n')
+        .map(|i| i + 1)
+        .collect()
+}
+
+#[test]
+fn a_line_comment_opener_inside_a_block_comment_of_the_header_hides_nothing() {
+    // the stream's backward guess at the header took `--` inside `/*--*/` for a line comment,
+    // decided the header had ended, and skipped the statement when a read ended after it
+    assert_same_however_cut(b"CREATE /*--*/ CONNECTION c WITH ('api-key' = 'sk-1');");
+    assert_same_however_cut(b"ALTER /* see --help */ CONNECTION c SET ('api-key' = 'sk-1');");
+}
+
+#[test]
+fn a_block_comment_closing_in_a_url_before_connection_on_the_next_line_hides_nothing() {
+    // written one line at a time, as `tail -f` does: the guess read the `*/` of `docs/*/` as
+    // the only close and the header as ended
+    assert_same_however_cut(
+        b"CREATE OR REPLACE /* see https://example.com/docs/*/\nCONNECTION c WITH ('api-key' = 'sk-2');\n",
+    );
 }
