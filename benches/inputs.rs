@@ -163,5 +163,20 @@ pub fn adversarial(size: usize) -> Vec<(&'static str, Vec<u8>, usize)> {
             0,
         ),
         ("one_big_secret", big_secret, 1),
+        // every occurrence opens a comment that never closes, or none at all: each used to be
+        // read to the end of the input by its own run (quadratic)
+        ("verbs_opening_line_comments", repeat(b"CREATE -- "), 0),
+        ("verbs_opening_block_comments", repeat(b"CREATE /* "), 0),
+        ("verbs", repeat(b"CREATE "), 0),
+        (
+            "statements_opening_line_comments",
+            repeat(b"CREATE CONNECTION -- "),
+            0,
+        ),
+        (
+            "statements_opening_block_comments",
+            repeat(b"CREATE CONNECTION /* "),
+            0,
+        ),
     ]
 }

@@ -4,6 +4,7 @@
 //! `cargo bench --bench throughput` (add `-- --test` to only check that every bench runs).
 
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use regex::Regex;
@@ -82,19 +83,73 @@ fn shapes(c: &mut Criterion) {
     compare(c, "one_statement", &one, n, true);
 }
 
+/// The fastest of a few runs of `f`.
+fn fastest(mut f: impl FnMut()) -> Duration {
+    (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .expect("five runs")
+}
+
+/// Fails when an adversarial shape costs much more per byte at 16 times the size, through the
+/// library and through the stream the binary uses (a quadratic path costs 16 times more).
+fn assert_linear(redactor: &Redactor, name: &str, small: &[u8], big: &[u8]) {
+    let library = |input: &[u8]| fastest(|| drop(black_box(redactor.redact_bytes(input))));
+    let stream = |input: &[u8]| {
+        fastest(|| {
+            let mut stream = redactor.stream(false);
+            let mut out = sqlredact::stream::Output::default();
+            for block in input.chunks(256 * 1024) {
+                stream.feed(block, &mut out);
+                out.clear();
+            }
+            stream.finish(&mut out);
+        })
+    };
+    for (how, time) in [
+        ("library", &library as &dyn Fn(&[u8]) -> Duration),
+        ("stream", &stream),
+    ] {
+        let (t_small, t_big) = (time(small), time(big));
+        let per_byte = |t: Duration, n: usize| t.as_secs_f64() / n as f64;
+        let ratio = per_byte(t_big, big.len()) / per_byte(t_small, small.len()).max(1e-12);
+        println!("adversarial/{name} ({how}): {ratio:.2}× the time per byte at 16× the size");
+        assert!(
+            ratio < 4.0,
+            "{name} ({how}): {:?} for {} bytes but {:?} for {} bytes: not linear",
+            t_small,
+            small.len(),
+            t_big,
+            big.len()
+        );
+    }
+}
+
 fn adversarial(c: &mut Criterion) {
     let redactor = Redactor::new();
     let mut group = c.benchmark_group("adversarial");
     group.sample_size(10);
-    for size in [MIB, 16 * MIB] {
-        for (name, input, secrets) in inputs::adversarial(size) {
+    let sizes = [size() / 16, size()];
+    let small: Vec<_> = inputs::adversarial(sizes[0]);
+    for (size, shapes) in [
+        (sizes[0], small.clone()),
+        (sizes[1], inputs::adversarial(sizes[1])),
+    ] {
+        for (i, (name, input, secrets)) in shapes.into_iter().enumerate() {
             assert_eq!(
                 redactor.redact_bytes(&input).secrets().len(),
                 secrets,
                 "{name}"
             );
+            if size == sizes[1] {
+                assert_linear(&redactor, name, &small[i].1, &input);
+            }
             group.throughput(Throughput::Bytes(input.len() as u64));
-            group.bench_with_input(BenchmarkId::new(name, size / MIB), &input, |b, input| {
+            group.bench_with_input(BenchmarkId::new(name, size / 1024), &input, |b, input| {
                 b.iter(|| redactor.redact_bytes(black_box(input)).secrets().len())
             });
         }

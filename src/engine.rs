@@ -16,7 +16,7 @@
 use crate::fast::{self, PartRef};
 use crate::find;
 use crate::lexer;
-use crate::scan::{Found, Policy, Run, Step};
+use crate::scan::{Found, Policy, Run, Scanned, Step};
 use crate::secret::{Secret, Warning};
 
 /// How many bytes at the end of `win` could begin `CREATE` or `ALTER`: the search holds them
@@ -87,6 +87,8 @@ pub(crate) struct Engine {
     collect: bool,
     /// The parts of the value being read in one pass.
     parts: Vec<PartRef>,
+    /// The last stretch of comment a run scanned, for runs that open a comment inside it.
+    scanned: Scanned,
 }
 
 impl Engine {
@@ -108,6 +110,7 @@ impl Engine {
             overlapped: false,
             collect,
             parts: Vec::new(),
+            scanned: Scanned::default(),
         }
     }
 
@@ -125,6 +128,7 @@ impl Engine {
         self.last_mask_end = base;
         self.last_warning = None;
         self.overlapped = false;
+        self.scanned = Scanned::default();
     }
 
     /// True once a statement started inside the body of another (in a literal or comment of
@@ -193,11 +197,29 @@ impl Engine {
                     // can merge with it and no other run is behind it.
                     let alone = self.runs.len() == 1;
                     loop {
-                        match self.runs[i].step(win, base, eof, limit, policy, &mut self.found) {
+                        let step = self.runs[i].step(
+                            win,
+                            base,
+                            eof,
+                            limit,
+                            policy,
+                            &mut self.found,
+                            &mut self.scanned,
+                        );
+                        match step {
                             Step::Progress if alone && self.runs[i].pos() < limit => continue,
                             Step::Progress if alone => {}
                             Step::Progress => self.merge(i),
-                            Step::NeedMore => self.blocked[i] = true,
+                            Step::NeedMore => {
+                                // a run that stopped at the next occurrence goes on once that
+                                // has started; one that reached the end of the window waits
+                                // for the next (kept waiting, runs piled up: quadratic time)
+                                let at_next = next.is_some_and(|(start, _)| {
+                                    !self.runs[i].in_long_token() && self.runs[i].pos() >= start
+                                });
+                                self.blocked[i] = !at_next;
+                                self.merge(i);
+                            }
                             Step::Done => {}
                         }
                         break;

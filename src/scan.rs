@@ -497,16 +497,30 @@ impl Run {
     }
 
     /// A signature for merging two runs at the same position: equal signatures mean equal
-    /// futures but for depth and name.
-    pub(crate) fn merge_key(&self) -> Option<(u8, u64, u64)> {
-        if self.partial.is_some() {
-            return None;
-        }
+    /// futures but for depth and name. Runs inside a comment at the same position are in the
+    /// same lexical state, whoever opened it: `CREATE -- ` repeated on one line leaves one run
+    /// in the comment, not one per verb.
+    pub(crate) fn merge_key(&self) -> Option<(u8, u8, u64, u64)> {
+        let inside = match self.partial.as_ref().map(|p| p.kind) {
+            None => 0,
+            Some(Long::LineComment) => 1,
+            Some(Long::BlockComment) => 2,
+            Some(_) => return None,
+        };
         match &self.phase {
-            Phase::Body => Some((0, 0, 0)),
-            Phase::Key(c) => Some((1, c.start, c.end)),
+            Phase::Body => Some((0, inside, 0, 0)),
+            Phase::Key(c) => Some((1, inside, c.start, c.end)),
+            // no name part is read yet: the name is empty in both
+            Phase::Header { verb: true } => Some((2, inside, 0, 0)),
+            Phase::Connection { if_words } => Some((3, inside, u64::from(*if_words), 0)),
             _ => None,
         }
+    }
+
+    /// Whether the run is inside a literal, comment or bare value (which it reads on to the end
+    /// of the window, wherever the next occurrence starts).
+    pub(crate) fn in_long_token(&self) -> bool {
+        self.partial.is_some()
     }
 
     /// Ends the run: another run at the same place finds everything it would.
@@ -530,11 +544,12 @@ impl Run {
         limit: u64,
         policy: &Policy,
         found: &mut Found,
+        scanned: &mut Scanned,
     ) -> Step {
         if self.is_done() {
             return Step::Done;
         }
-        let tok = match self.next_token(win, base, eof, limit, policy) {
+        let tok = match self.next_token(win, base, eof, limit, policy, scanned) {
             Ok(tok) => tok,
             Err(Step::Done) => {
                 self.finish(found);
@@ -567,6 +582,7 @@ impl Run {
         eof: bool,
         limit: u64,
         policy: &Policy,
+        scanned: &mut Scanned,
     ) -> Result<Token<'w>, Step> {
         if self.partial.is_none() {
             // White space means the same in every phase (after the verb): step over it here.
@@ -647,6 +663,7 @@ impl Run {
             }
         }
         let p = self.partial.as_mut().expect("a long token is open");
+        scanned.skip(p, base);
         let from = (p.resume - base) as usize;
         let scan = match p.kind {
             Long::Quoted(ESCAPED_QUOTE, _) => lexer::scan_escaped_quoted(win, from, eof),
@@ -660,6 +677,7 @@ impl Run {
                 let at = at.max(from);
                 p.take(win, base, from, at);
                 p.resume = base + at as u64;
+                scanned.record(p, p.resume);
                 return Err(Step::NeedMore);
             }
             (Scan::Closed(end), Long::Quoted(ESCAPED_QUOTE, _)) => (end, end - 2, true),
@@ -668,6 +686,12 @@ impl Run {
             (Scan::Unterminated(end), _) => (end, end, false),
         };
         p.take(win, base, from, content_end.max(from));
+        // a comment's body ends before its `*/` (and a line comment's at its end)
+        let body_end = match p.kind {
+            Long::BlockComment if terminated => content_end - 2,
+            _ => content_end,
+        };
+        scanned.record(p, base + body_end.max(from) as u64);
         let p = self.partial.take().expect("a long token is open");
         let kind = match p.kind {
             Long::Quoted(q, prefix) => Kind::Quoted(q, prefix),
@@ -1105,6 +1129,42 @@ impl Run {
             }
             other => other,
         };
+    }
+}
+
+/// The last stretch of a comment's body that a run scanned, known to hold no end of that kind
+/// of comment: a comment of the same kind whose body starts inside the stretch ends where that
+/// one ends, so a run opening it skips to the stretch's end instead of scanning the same bytes
+/// again. This keeps runs that open comments inside each other's comments (`CREATE /* `
+/// repeated) linear.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Scanned {
+    /// `(kind, body start, end of the stretch, line at that end)`.
+    stretch: Option<(Long, u64, u64, u64)>,
+}
+
+impl Scanned {
+    /// Moves a comment whose body is about to be scanned from its start to the end of the
+    /// stretch, when the stretch holds its start (and the window still holds the stretch's
+    /// end, where the scan goes on).
+    fn skip(&self, p: &mut Partial, base: u64) {
+        let Some((kind, body, to, line)) = self.stretch else {
+            return;
+        };
+        let fresh = p.resume == p.body && p.newlines == 0;
+        if fresh && kind == p.kind && (body..=to).contains(&p.body) && to >= base {
+            p.resume = to;
+            // the opener holds no newline: those of the stretch are the ones before its end
+            p.newlines = line - p.line;
+        }
+    }
+
+    /// Notes that `p`'s body, from its start to `to`, holds no end of its kind.
+    fn record(&mut self, p: &Partial, to: u64) {
+        if matches!(p.kind, Long::LineComment | Long::BlockComment) {
+            let line = p.line + p.newlines;
+            self.stretch = Some((p.kind, p.body, to, line));
+        }
     }
 }
 

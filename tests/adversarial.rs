@@ -175,3 +175,30 @@ fn more_than_a_mebibyte_of_comment_ends_a_pair() {
         "ab"
     );
 }
+
+#[test]
+fn occurrences_that_each_open_a_comment_that_never_closes() {
+    // each occurrence's run read the rest of the input on its own: 512 KiB of `CREATE -- `
+    // took 46 s (timings: benches/throughput.rs, `adversarial`)
+    for unit in [
+        &b"CREATE -- "[..],
+        b"CREATE /* ",
+        b"CREATE ",
+        b"CREATE CONNECTION -- ",
+        b"ALTER CONNECTION /* ",
+        b"CREATE\n-- ",
+    ] {
+        let input = unit.repeat(MIB / unit.len());
+        check(&input);
+        check_line_mode(&input);
+    }
+    // the one statement after them all is still read
+    let input = [
+        b"CREATE /* ".repeat(MIB / 20).as_slice(),
+        b"*/ CONNECTION c WITH ('api-key' = 'sk-after')",
+    ]
+    .concat();
+    let out = Redactor::new().redact_bytes(&input);
+    assert_eq!(out.secrets().len(), 1);
+    check(&input);
+}
