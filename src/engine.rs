@@ -87,8 +87,6 @@ pub(crate) struct Engine {
     collect: bool,
     /// The parts of the value being read in one pass.
     parts: Vec<PartRef>,
-    /// The last stretch of comment a run scanned, for runs that open a comment inside it.
-    scanned: Scanned,
 }
 
 impl Engine {
@@ -110,7 +108,6 @@ impl Engine {
             overlapped: false,
             collect,
             parts: Vec::new(),
-            scanned: Scanned::default(),
         }
     }
 
@@ -128,7 +125,7 @@ impl Engine {
         self.last_mask_end = base;
         self.last_warning = None;
         self.overlapped = false;
-        self.scanned = Scanned::default();
+        self.found.scanned = Scanned::default();
     }
 
     /// True once a statement started inside the body of another (in a literal or comment of
@@ -197,15 +194,8 @@ impl Engine {
                     // can merge with it and no other run is behind it.
                     let alone = self.runs.len() == 1;
                     loop {
-                        let step = self.runs[i].step(
-                            win,
-                            base,
-                            eof,
-                            limit,
-                            policy,
-                            &mut self.found,
-                            &mut self.scanned,
-                        );
+                        let step =
+                            self.runs[i].step(win, base, eof, limit, policy, &mut self.found);
                         match step {
                             Step::Progress if alone && self.runs[i].pos() < limit => continue,
                             Step::Progress if alone => {}

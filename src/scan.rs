@@ -126,12 +126,14 @@ impl Pending {
     }
 }
 
-/// What runs report; the engine orders and merges it.
+/// What runs report, which the engine orders and merges, and what they share.
 #[derive(Default)]
 pub(crate) struct Found {
     /// `(run start, secret)`.
     pub secrets: Vec<(u64, Pending)>,
     pub warnings: Vec<Warning>,
+    /// The last comment stretch a run scanned, for runs that open a comment inside it.
+    pub scanned: Scanned,
 }
 
 /// What one call of [`Run::step`] did.
@@ -544,12 +546,11 @@ impl Run {
         limit: u64,
         policy: &Policy,
         found: &mut Found,
-        scanned: &mut Scanned,
     ) -> Step {
         if self.is_done() {
             return Step::Done;
         }
-        let tok = match self.next_token(win, base, eof, limit, policy, scanned) {
+        let tok = match self.next_token(win, base, eof, limit, policy, &mut found.scanned) {
             Ok(tok) => tok,
             Err(Step::Done) => {
                 self.finish(found);
