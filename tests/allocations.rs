@@ -26,7 +26,7 @@ unsafe impl GlobalAlloc for Counting {
 static GLOBAL: Counting = Counting;
 
 fn allocations(f: impl Fn()) -> usize {
-    f(); // warm up: the finder's per-thread cache
+    f(); // warm up: the per-thread engine and the keyword searches, built once
     let before = ALLOCATIONS.load(Ordering::Relaxed);
     f();
     ALLOCATIONS.load(Ordering::Relaxed) - before
