@@ -5,10 +5,13 @@
 //! filter) and writes to a [`Sink`] everything it can decide: text, masks, secrets and
 //! warnings, in input order. At the end of the input a verb with no `CONNECTION` after it is
 //! skipped; before the end every verb is read, by the same reader, at least as far as its
-//! header goes (a few tokens where it is not a connection statement). A statement the window holds whole, with no other occurrence inside it, is read
-//! in one pass ([`fast`]); any other gets a [`Run`]. Runs advance together, the one furthest
-//! behind first; two runs that reach the same position in the same state are merged, so however
-//! occurrences overlap each byte is lexed by a bounded number of runs and time stays linear.
+//! header goes (a few tokens where it is not a connection statement). A statement the window
+//! holds whole, with no other occurrence inside it, is read in one pass ([`fast`]); any other
+//! gets a [`Run`]. Runs advance together, the one furthest behind first; two runs that reach
+//! the same position in the same state are merged (also inside a comment, whoever opened it),
+//! and a run opening a comment inside one another run has scanned skips to where that scan
+//! ended ([`Scanned`]), so however occurrences overlap each byte is lexed by a bounded number of
+//! runs and time stays linear.
 //!
 //! Invariant: the sink receives the same calls whatever the windows are, as long as every
 //! window starts at or before [`Engine::advance`]'s returned position and ends after it.
