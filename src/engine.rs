@@ -19,7 +19,8 @@
 use crate::fast::{self, PartRef};
 use crate::find;
 use crate::lexer;
-use crate::scan::{Found, Policy, Run, Scanned, Step};
+use crate::redact::Policy;
+use crate::scan::{Found, Run, Scanned, Step};
 use crate::secret::{Secret, Warning};
 
 /// How many bytes at the end of `win` could begin `CREATE` or `ALTER`: the search holds them

@@ -18,8 +18,9 @@ use std::borrow::Cow;
 
 use crate::keys::{self, KeyClass};
 use crate::lexer::{self, Lexed, Scan, Tok};
+use crate::redact::Policy;
 use crate::scan::{
-    self, ESCAPED_QUOTE, Found, KeyText, Name, Pending, Policy, Prefix, Text, decode, is, lossy,
+    self, ESCAPED_QUOTE, Found, KeyText, Name, Pending, Prefix, Text, decode, is, lossy,
 };
 use crate::secret::Warning;
 

@@ -11,8 +11,42 @@ use std::sync::{Arc, OnceLock};
 use crate::engine::{self, Engine, Sink};
 use crate::keys::DEFAULT_KEYS;
 use crate::lexer;
-use crate::scan::Policy;
 use crate::secret::{Secret, Warning};
+
+/// A [`Redactor`]'s settings, as the engine and its readers use them.
+#[derive(Clone, Debug)]
+pub(crate) struct Policy {
+    pub keys: Vec<String>,
+    /// The mask text with `'` doubled: what stands between the quotes of the mask literal.
+    pub mask_raw: Vec<u8>,
+    /// `'` + `mask_raw` + `'`.
+    pub mask_literal: Vec<u8>,
+    pub strict: bool,
+    pub lines: bool,
+    /// Keys longer than this (unquoted) are neither sensitive nor near misses.
+    pub key_cap: usize,
+    /// A statement that a window holds whole may be read in one pass (`fast`) instead of by a
+    /// [`Run`]; off only to test that the two agree.
+    pub one_pass: bool,
+}
+
+impl Policy {
+    pub(crate) fn new(keys: Vec<String>, mask: String, strict: bool, lines: bool) -> Self {
+        let mask_raw = mask.replace('\'', "''").into_bytes();
+        let longest = keys.iter().map(|k| k.len()).max().unwrap_or(0);
+        let key_cap = 256.max(2 * longest + 2);
+        let mask_literal = [&b"'"[..], &mask_raw, b"'"].concat();
+        Policy {
+            keys,
+            mask_raw,
+            mask_literal,
+            strict,
+            lines,
+            key_cap,
+            one_pass: true,
+        }
+    }
+}
 
 /// Masks the values of sensitive keys in connection statements, with a fixed policy.
 ///

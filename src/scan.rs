@@ -17,6 +17,7 @@ use std::borrow::Cow;
 
 use crate::keys::{self, KeyClass};
 use crate::lexer::{self, Lexed, Scan, Tok};
+use crate::redact::Policy;
 use crate::secret::{Secret, Warning};
 
 /// Trivia longer than this between a key and its separator, or between the parts of a value,
@@ -27,41 +28,6 @@ pub(crate) const MAX_GAP: u64 = 1 << 20;
 pub(crate) const ESCAPED_QUOTE: u8 = b'\\';
 /// Longest connection name part kept.
 pub(crate) const MAX_NAME_PART: usize = 1024;
-
-/// The settings a run needs.
-#[derive(Clone, Debug)]
-pub(crate) struct Policy {
-    pub keys: Vec<String>,
-    /// The mask text with `'` doubled: what stands between the quotes of the mask literal.
-    pub mask_raw: Vec<u8>,
-    /// `'` + `mask_raw` + `'`.
-    pub mask_literal: Vec<u8>,
-    pub strict: bool,
-    pub lines: bool,
-    /// Keys longer than this (unquoted) are neither sensitive nor near misses.
-    pub key_cap: usize,
-    /// A statement that a window holds whole may be read in one pass (`fast`) instead of by a
-    /// [`Run`]; off only to test that the two agree.
-    pub one_pass: bool,
-}
-
-impl Policy {
-    pub(crate) fn new(keys: Vec<String>, mask: String, strict: bool, lines: bool) -> Self {
-        let mask_raw = mask.replace('\'', "''").into_bytes();
-        let longest = keys.iter().map(|k| k.len()).max().unwrap_or(0);
-        let key_cap = 256.max(2 * longest + 2);
-        let mask_literal = [&b"'"[..], &mask_raw, b"'"].concat();
-        Policy {
-            keys,
-            mask_raw,
-            mask_literal,
-            strict,
-            lines,
-            key_cap,
-            one_pass: true,
-        }
-    }
-}
 
 /// Text of a secret found: a range of the input (absolute offsets) that holds it as it is, or
 /// owned. A range is turned into a borrow of the input when the secret is written.
