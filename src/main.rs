@@ -28,7 +28,7 @@ value masks the rest of the log (and --json reports those lines as the value). -
 every literal and comment with its line instead.
 
 Options:
-      --lines            Line mode: every line is an input of its own, so an unterminated
+      --lines            Line mode: every line is read on its own, so an unterminated
                          literal ends with its line (for logs); offsets and line numbers
                          still count from the start of the whole input
       --json             Print one JSON document per input (per FILE, or one for standard
