@@ -70,3 +70,8 @@ pub mod stream;
 pub use keys::{DEFAULT_KEYS, KNOWN_SAFE_KEYS};
 pub use redact::{Display, Redacted, RedactedBytes, Redactor, RedactorBuilder, display, redact};
 pub use secret::{Secret, Warning};
+
+/// The README's Rust examples, run as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;
