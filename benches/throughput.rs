@@ -1,5 +1,6 @@
 //! sqlredact against what a user would otherwise pick, on the same inputs in one group:
-//! the regex one-liner, sqlparser's tokenizer, and memchr's memmem as the floor.
+//! the regex one-liner, sqlparser's tokenizer, Datadog's SQL obfuscator (with the
+//! `bench-datadog` feature), and memchr's memmem as the floor.
 //!
 //! `cargo bench --bench throughput` (add `-- --test` to only check that every bench runs).
 
@@ -37,6 +38,13 @@ fn tokens(sql: &str) -> usize {
         .unwrap_or(0)
 }
 
+/// What the tracing industry runs on SQL before it leaves a process: every literal replaced
+/// and the text re-rendered (`cargo bench --features bench-datadog`).
+#[cfg(feature = "bench-datadog")]
+fn datadog(sql: &str) -> usize {
+    libdd_trace_obfuscation::sql::obfuscate_sql_string(sql).map_or(0, |s| s.len())
+}
+
 fn floor(sql: &str) -> usize {
     memchr::memmem::find_iter(sql.as_bytes(), b"CONNECTION").count()
 }
@@ -67,6 +75,10 @@ fn compare(c: &mut Criterion, name: &str, input: &str, secrets: usize, with_sqlp
             b.iter(|| tokens(black_box(input)))
         });
     }
+    #[cfg(feature = "bench-datadog")]
+    group.bench_function("datadog_obfuscator", |b| {
+        b.iter(|| datadog(black_box(input)))
+    });
     group.bench_function("memmem_floor", |b| b.iter(|| floor(black_box(input))));
     group.finish();
 }
