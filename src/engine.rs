@@ -5,22 +5,22 @@
 //! filter) and writes to a [`Sink`] everything it can decide: text, masks, secrets and
 //! warnings, in input order. At the end of the input a verb with no `CONNECTION` after it is
 //! skipped; before the end every verb is read, by the same reader, at least as far as its
-//! header goes (a few tokens where it is not a connection statement). A statement the window
-//! holds whole, with no other occurrence inside it, is read in one pass ([`fast`]); any other
-//! gets a [`Run`]. Runs advance together, the one furthest behind first; two runs that reach
+//! header goes (a few tokens where it is not a connection statement). Each occurrence gets a
+//! [`Run`], the one reader of the grammar; a run alone reads on with one lexer over the window
+//! until the next occurrence starts. Runs advance together, the one furthest behind first; two runs that reach
 //! the same position in the same state are merged (also inside a comment, whoever opened it),
 //! and a run opening a comment inside one another run has scanned skips to where that scan
-//! ended ([`Scanned`]), so however occurrences overlap each byte is lexed by a bounded number of
+//! ended ([`Scanned`](crate::reader::Scanned)), so however occurrences overlap each byte is lexed by a bounded number of
 //! runs and time stays linear.
 //!
 //! Invariant: the sink receives the same calls whatever the windows are, as long as every
 //! window starts at or before [`Engine::advance`]'s returned position and ends after it.
 
-use crate::fast::{self, PartRef};
 use crate::find;
+use crate::found::Found;
 use crate::lexer;
+use crate::reader::{Run, Step};
 use crate::redact::Policy;
-use crate::scan::{Found, Run, Scanned, Step};
 use crate::secret::{Secret, Warning};
 
 /// How many bytes at the end of `win` could begin `CREATE` or `ALTER`: the search holds them
@@ -89,8 +89,6 @@ pub(crate) struct Engine {
     /// A statement started inside the body of another one.
     overlapped: bool,
     collect: bool,
-    /// The parts of the value being read in one pass.
-    parts: Vec<PartRef>,
 }
 
 impl Engine {
@@ -111,15 +109,13 @@ impl Engine {
             last_warning: None,
             overlapped: false,
             collect,
-            parts: Vec::new(),
         }
     }
 
     /// Starts a new input at `base` on `line`, keeping the allocations.
     pub(crate) fn reset(&mut self, base: u64, line: u64) {
         self.runs.clear();
-        self.found.secrets.clear();
-        self.found.warnings.clear();
+        self.found.clear();
         self.search_from = base;
         self.next = None;
         self.line_at = base;
@@ -129,7 +125,6 @@ impl Engine {
         self.last_mask_end = base;
         self.last_warning = None;
         self.overlapped = false;
-        self.found.scanned = Scanned::default();
     }
 
     /// True once a statement started inside the body of another (in a literal or comment of
@@ -167,27 +162,6 @@ impl Engine {
             match (behind, self.next) {
                 (b, Some((start, line))) if b.is_none_or(|i| self.runs[i].pos() >= start) => {
                     self.next = None;
-                    if self.runs.is_empty() && policy.one_pass {
-                        // alone: read the whole statement at once if the window holds it and
-                        // the next occurrence starts after it
-                        self.next = self.find_next(win, base, scan_to, eof);
-                        let limit = self.next.map_or(scan_to, |(s, _)| s);
-                        let done = fast::statement(
-                            win,
-                            base,
-                            (start - base) as usize,
-                            line,
-                            eof,
-                            (limit - base) as usize,
-                            policy,
-                            self.collect,
-                            &mut self.found,
-                            &mut self.parts,
-                        );
-                        if done.is_some() {
-                            continue;
-                        }
-                    }
                     self.overlapped |= self.runs.iter().any(|r| !r.is_done());
                     self.runs.push(Run::new(start, line, self.collect));
                     self.blocked.push(false);
@@ -197,28 +171,24 @@ impl Engine {
                     // A run alone steps on by itself until the next occurrence starts: nothing
                     // can merge with it and no other run is behind it.
                     let alone = self.runs.len() == 1;
-                    loop {
-                        let step =
-                            self.runs[i].step(win, base, eof, limit, policy, &mut self.found);
-                        match step {
-                            Step::Progress if alone && self.runs[i].pos() < limit => continue,
-                            Step::Progress if alone => {}
-                            Step::Progress => self.merge(i),
-                            Step::NeedMore => {
-                                // a run that stopped at the next occurrence goes on once that
-                                // has started; one that reached the end of the window waits
-                                // for the next (kept waiting, runs piled up: quadratic time)
-                                let at_next = next.is_some_and(|(start, _)| {
-                                    !self.runs[i].in_long_token() && self.runs[i].pos() >= start
-                                });
-                                self.blocked[i] = !at_next;
-                                self.merge(i);
-                            }
-                            Step::Done => {}
+                    let run = &mut self.runs[i];
+                    match run.read(win, base, eof, limit, alone, policy, &mut self.found) {
+                        Step::Progress if alone => {}
+                        Step::Progress => self.merge(i),
+                        Step::NeedMore => {
+                            // a run that stopped at the next occurrence goes on once that has
+                            // started; one that reached the end of the window waits for the
+                            // next (kept waiting, runs piled up: quadratic time)
+                            let at_next = next.is_some_and(|(start, _)| {
+                                !self.runs[i].in_long_token() && self.runs[i].pos() >= start
+                            });
+                            self.blocked[i] = !at_next;
+                            self.merge(i);
                         }
-                        break;
+                        Step::Done => {}
                     }
                     if self.runs[i].is_done() {
+                        self.found.forget(self.runs[i].start);
                         self.runs.swap_remove(i);
                         self.blocked.swap_remove(i);
                     }
@@ -244,7 +214,7 @@ impl Engine {
             keep = keep.min(start);
         }
         for run in &self.runs {
-            keep = keep.min(run.needs_from());
+            keep = keep.min(run.needs_from(policy));
         }
         if let Some((_, start, _)) = self.open {
             keep = keep.min(self.out.max(start));

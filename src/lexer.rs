@@ -90,43 +90,112 @@ pub(crate) enum Lexed {
 
 /// Recognises the token at the start of `rest`. `eof` says that `rest` runs to the end of the
 /// input.
+#[cfg(test)]
 pub(crate) fn lex(rest: &[u8], eof: bool) -> Lexed {
-    if rest.is_empty() {
-        return if eof { Lexed::End } else { Lexed::NeedMore };
+    Lexer::new(rest, eof, 0).lex(0)
+}
+
+/// Recognises tokens one after another in a window with one `logos` lexer, for as long as the
+/// positions asked for follow each other (the bodies of long tokens, scanned elsewhere, are
+/// stepped over); it starts a new one only where a token would cross the end of what it reads.
+///
+/// Invariant: [`Lexer::lex`] at `at` answers what one lexer over `win[at..]` would: the token is
+/// reported only when the bytes that could extend it are there (or the input has ended), and is
+/// at most [`MAX_TOKEN`] long, so the answer never depends on where the input was cut.
+pub(crate) struct Lexer<'w> {
+    win: &'w [u8],
+    eof: bool,
+    /// Where `inner`'s input starts in `win`; it reads at most `MAX_TOKEN + LOOKAHEAD` bytes.
+    from: usize,
+    inner: logos::Lexer<'w, Tok>,
+}
+
+impl<'w> Lexer<'w> {
+    /// A lexer over `win` (which runs to the end of the input if `eof`), to start at `at`.
+    pub(crate) fn new(win: &'w [u8], eof: bool, at: usize) -> Lexer<'w> {
+        Lexer {
+            win,
+            eof,
+            from: at,
+            inner: Tok::lexer(Self::chunk(win, at)),
+        }
     }
-    let capped = rest.len() > MAX_TOKEN + LOOKAHEAD;
-    let window = &rest[..rest.len().min(MAX_TOKEN + LOOKAHEAD)];
-    let mut lexer = Tok::lexer(window);
-    let kind = match lexer.next() {
-        Some(Ok(kind)) => kind,
-        Some(Err(())) | None => Tok::Other,
-    };
-    let len = lexer.span().end.max(1);
-    // Bytes after the token that decide it is complete: none for fixed tokens nothing longer
-    // starts with; two after a word that a `.`/`-` could extend or a `&` could turn into
-    // `U&'`; one otherwise (a space, `=` or `-` could continue it).
-    let after = match kind {
-        Tok::Open
-        | Tok::Close
-        | Tok::Semi
-        | Tok::Comma
-        | Tok::Quote
-        | Tok::PrefixedQuote
-        | Tok::DoubleQuote
-        | Tok::EscapedDoubleQuote
-        | Tok::Backtick
-        | Tok::LineComment
-        | Tok::BlockComment
-        | Tok::EscapedSpace => 0,
-        Tok::Word if matches!(window.get(len), Some(b'.' | b'-' | b'&')) => 2,
-        _ => 1,
-    };
-    if len + after <= window.len() || (eof && !capped) {
-        Lexed::Token(kind, len)
-    } else if capped {
-        Lexed::Token(kind, len.min(MAX_TOKEN))
-    } else {
-        Lexed::NeedMore
+
+    fn chunk(win: &[u8], at: usize) -> &[u8] {
+        &win[at..win.len().min(at + MAX_TOKEN + LOOKAHEAD)]
+    }
+
+    fn restart(&mut self, at: usize) {
+        self.from = at;
+        self.inner = Tok::lexer(Self::chunk(self.win, at));
+    }
+
+    /// The token that starts at `at`.
+    pub(crate) fn lex(&mut self, at: usize) -> Lexed {
+        if at >= self.win.len() {
+            return if self.eof {
+                Lexed::End
+            } else {
+                Lexed::NeedMore
+            };
+        }
+        let here = self.from + self.inner.span().end;
+        let end = self.from + self.inner.source().len();
+        if at != here {
+            if at > here && at < end {
+                self.inner.bump(at - here);
+            } else {
+                self.restart(at);
+            }
+        } else if at == end {
+            self.restart(at);
+        }
+        // what `win[at..]` shows a lexer: at most MAX_TOKEN + LOOKAHEAD bytes
+        let rest = self.win.len() - at;
+        let seen = rest.min(MAX_TOKEN + LOOKAHEAD);
+        let capped = rest > MAX_TOKEN + LOOKAHEAD;
+        loop {
+            let avail = self.from + self.inner.source().len() - at;
+            let kind = match self.inner.next() {
+                Some(Ok(kind)) => kind,
+                Some(Err(())) | None => Tok::Other,
+            };
+            let len = (self.from + self.inner.span().end - at).max(1);
+            // Bytes after the token that decide it is complete: none for fixed tokens nothing
+            // longer starts with; two after a word that a `.`/`-` could extend or a `&` could
+            // turn into `U&'`; one otherwise (a space, `=` or `-` could continue it).
+            let after = match kind {
+                Tok::Open
+                | Tok::Close
+                | Tok::Semi
+                | Tok::Comma
+                | Tok::Quote
+                | Tok::PrefixedQuote
+                | Tok::DoubleQuote
+                | Tok::EscapedDoubleQuote
+                | Tok::Backtick
+                | Tok::LineComment
+                | Tok::BlockComment
+                | Tok::EscapedSpace => 0,
+                Tok::Word if matches!(self.win.get(at + len), Some(b'.' | b'-' | b'&')) => 2,
+                _ => 1,
+            };
+            if len + after <= avail {
+                return Lexed::Token(kind, len);
+            }
+            if avail < seen {
+                // this lexer started before `at` and reads less than `win[at..]` shows
+                self.restart(at);
+                continue;
+            }
+            return if capped {
+                Lexed::Token(kind, len.min(MAX_TOKEN))
+            } else if self.eof {
+                Lexed::Token(kind, len)
+            } else {
+                Lexed::NeedMore
+            };
+        }
     }
 }
 

@@ -58,12 +58,12 @@
 #![deny(missing_docs)]
 
 mod engine;
-mod fast;
 mod find;
+mod found;
 mod keys;
 mod lexer;
+mod reader;
 mod redact;
-mod scan;
 mod secret;
 pub mod stream;
 

@@ -25,9 +25,6 @@ pub(crate) struct Policy {
     pub lines: bool,
     /// Keys longer than this (unquoted) are neither sensitive nor near misses.
     pub key_cap: usize,
-    /// A statement that a window holds whole may be read in one pass (`fast`) instead of by a
-    /// [`Run`]; off only to test that the two agree.
-    pub one_pass: bool,
 }
 
 impl Policy {
@@ -43,7 +40,6 @@ impl Policy {
             strict,
             lines,
             key_cap,
-            one_pass: true,
         }
     }
 }
@@ -96,7 +92,6 @@ pub struct RedactorBuilder {
     mask: String,
     strict: bool,
     lines: bool,
-    one_pass: bool,
 }
 
 impl Default for RedactorBuilder {
@@ -106,7 +101,6 @@ impl Default for RedactorBuilder {
             mask: "<REDACTED>".to_string(),
             strict: false,
             lines: false,
-            one_pass: true,
         }
     }
 }
@@ -199,18 +193,9 @@ impl RedactorBuilder {
         self
     }
 
-    /// Not part of the stable API: `false` reads every statement with the resumable engine,
-    /// never in one pass. The results must not differ; the tests compare the two.
-    #[doc(hidden)]
-    pub fn one_pass(mut self, yes: bool) -> Self {
-        self.one_pass = yes;
-        self
-    }
-
     /// The redactor.
     pub fn build(self) -> Redactor {
-        let mut policy = Policy::new(self.keys, self.mask, self.strict, self.lines);
-        policy.one_pass = self.one_pass;
+        let policy = Policy::new(self.keys, self.mask, self.strict, self.lines);
         Redactor {
             policy: Arc::new(policy),
         }

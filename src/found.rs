@@ -1,0 +1,196 @@
+//! What statement readers report to the engine: secrets not yet written, warnings, and the
+//! text (names and keys) a secret will carry, kept apart from the readers' own state.
+//!
+//! Invariant: a [`Text::Input`] range lies inside the window the engine is processing when it
+//! is made; the engine turns it into a borrow, or into an owned copy before that window goes.
+
+use std::borrow::Cow;
+
+use crate::secret::{Secret, Warning};
+
+/// Text of a secret found: a range of the input (absolute offsets) that holds it as it is, or
+/// owned. A range is turned into a borrow of the input when the secret is written.
+pub(crate) enum Text {
+    Input(u64, u64),
+    Owned(String),
+}
+
+impl Text {
+    fn get<'w>(self, win: &'w [u8], base: u64) -> Cow<'w, str> {
+        match self {
+            Text::Owned(text) => Cow::Owned(text),
+            Text::Input(from, to) => {
+                let bytes = &win[(from - base) as usize..(to - base) as usize];
+                match std::str::from_utf8(bytes) {
+                    Ok(text) => Cow::Borrowed(text),
+                    Err(_) => String::from_utf8_lossy(bytes),
+                }
+            }
+        }
+    }
+
+    fn own(&mut self, win: &[u8], base: u64) {
+        if let Text::Input(..) = self {
+            let text = std::mem::replace(self, Text::Owned(String::new()));
+            *self = Text::Owned(text.get(win, base).into_owned());
+        }
+    }
+}
+
+/// A secret found, before it is written (no `Debug`: it holds the value).
+pub(crate) struct Pending {
+    pub key: Text,
+    pub value: Text,
+    pub connection: Option<Text>,
+    pub start: u64,
+    pub end: u64,
+    pub line: u64,
+}
+
+impl Pending {
+    /// The secret, borrowing what it can from `win` (which holds the input from `base`).
+    pub(crate) fn secret<'w>(self, win: &'w [u8], base: u64) -> Secret<'w> {
+        Secret {
+            raw: Cow::Borrowed(&[]),
+            key: self.key.get(win, base),
+            value: self.value.get(win, base),
+            connection: self.connection.map(|c| c.get(win, base)),
+            start: self.start,
+            end: self.end,
+            line: self.line,
+        }
+    }
+
+    /// Copies what it borrows, before `win` is dropped.
+    pub(crate) fn own(&mut self, win: &[u8], base: u64) {
+        self.key.own(win, base);
+        self.value.own(win, base);
+        if let Some(c) = &mut self.connection {
+            c.own(win, base);
+        }
+    }
+}
+
+/// Short text kept inline (nearly every key and name is short), so keeping it costs no
+/// allocation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Short {
+    Inline(u8, [u8; 38]),
+    Heap(Vec<u8>),
+}
+
+impl Default for Short {
+    fn default() -> Short {
+        Short::Inline(0, [0; 38])
+    }
+}
+
+impl Short {
+    pub(crate) fn push(&mut self, more: &[u8]) {
+        match self {
+            Short::Inline(len, buf) if *len as usize + more.len() <= buf.len() => {
+                buf[*len as usize..*len as usize + more.len()].copy_from_slice(more);
+                *len += more.len() as u8;
+            }
+            Short::Inline(len, buf) => {
+                let mut text = buf[..*len as usize].to_vec();
+                text.extend_from_slice(more);
+                *self = Short::Heap(text);
+            }
+            Short::Heap(text) => text.extend_from_slice(more),
+        }
+    }
+
+    pub(crate) fn set(&mut self, text: &[u8]) {
+        self.clear();
+        self.push(text);
+    }
+
+    pub(crate) fn clear(&mut self) {
+        match self {
+            Short::Inline(len, _) => *len = 0,
+            Short::Heap(text) => text.clear(),
+        }
+    }
+
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        match self {
+            Short::Inline(len, buf) => &buf[..*len as usize],
+            Short::Heap(text) => text,
+        }
+    }
+}
+
+/// The text one statement's secrets carry: its connection name and the key of the pair being
+/// read. A reader keeps positions only; text it will need after its window is gone is copied
+/// here.
+#[derive(Default)]
+pub(crate) struct Texts {
+    /// The statement (its start).
+    pub run: u64,
+    /// The name's parts joined by `.`; `parts` of them.
+    pub name: Short,
+    pub parts: u8,
+    /// Where the input holds the name as it is (one part, nothing to undo), if it does.
+    pub name_at: Option<(u64, u64)>,
+    /// The raw content of a quoted name part being read.
+    pub raw_part: Vec<u8>,
+    /// The key of the sensitive pair being read, unquoted, and where the input holds it as it
+    /// is, if it does.
+    pub key: Short,
+    pub key_at: Option<(u64, u64)>,
+}
+
+/// What readers report, which the engine orders and merges, and what they share.
+#[derive(Default)]
+pub(crate) struct Found {
+    /// `(statement start, secret)`.
+    pub secrets: Vec<(u64, Pending)>,
+    pub warnings: Vec<Warning>,
+    /// Text kept for statements being read; entries are reused.
+    texts: Vec<Texts>,
+    live: usize,
+    /// The last comment stretch a run scanned, for runs that open a comment inside it.
+    pub scanned: crate::reader::Scanned,
+}
+
+impl Found {
+    /// The text kept for the statement starting at `run`.
+    pub(crate) fn texts(&mut self, run: u64) -> &mut Texts {
+        let i = match self.texts[..self.live].iter().position(|t| t.run == run) {
+            Some(i) => i,
+            None => {
+                if self.live == self.texts.len() {
+                    self.texts.push(Texts::default());
+                }
+                let t = &mut self.texts[self.live];
+                t.run = run;
+                t.name.clear();
+                t.parts = 0;
+                t.name_at = None;
+                t.raw_part.clear();
+                t.key.clear();
+                t.key_at = None;
+                self.live += 1;
+                self.live - 1
+            }
+        };
+        &mut self.texts[i]
+    }
+
+    /// Forgets the text kept for a statement that is read.
+    pub(crate) fn forget(&mut self, run: u64) {
+        if let Some(i) = self.texts[..self.live].iter().position(|t| t.run == run) {
+            self.live -= 1;
+            self.texts.swap(i, self.live);
+        }
+    }
+
+    /// Forgets everything, keeping the allocations.
+    pub(crate) fn clear(&mut self) {
+        self.secrets.clear();
+        self.warnings.clear();
+        self.live = 0;
+        self.scanned = Default::default();
+    }
+}

@@ -1,0 +1,1242 @@
+//! One connection statement, read token by token (SPEC §2–4): the one reader of the grammar.
+//!
+//! A [`Run`] starts at a `CREATE` or `ALTER` word and walks forward: the header up to
+//! `CONNECTION`, the optional `IF [NOT] EXISTS`, the name, then the body, where it finds
+//! `KEY SEP VALUE` pairs and reports the values of sensitive keys as secrets and near misses as
+//! [`Warning`]s. It stops at the `)` closing the first top-level `(`, at a `;`, or at the end of
+//! the input.
+//!
+//! A run is resumable at any byte, and its whole state is a small `Copy` value of positions and
+//! flags: it never copies a token's content. What it reads again later (a key's text when its
+//! separator comes, a value's parts when secrets are collected) it reads from the window, which
+//! the engine keeps from [`Run::needs_from`]; the little text a secret carries beyond its window
+//! (the connection name, the key) goes to [`Found`]. The lexer runs over the window, and the
+//! bodies of literals, comments and bare values are skipped with `memchr`.
+//!
+//! Invariants: the tokens a run sees and the decisions it takes depend only on the bytes, not on
+//! how they were cut into windows; a run never reports a mask that starts before
+//! [`Run::hold`].
+
+use std::borrow::Cow;
+
+use crate::found::{Found, Pending, Text};
+use crate::keys::{self, KeyClass};
+use crate::lexer::{self, Lexed, Lexer, Scan, Tok};
+use crate::redact::Policy;
+use crate::secret::Warning;
+
+/// Trivia longer than this between a key and its separator, or between the parts of a value,
+/// ends the pair: no real statement has a megabyte of comments there, and the bound keeps the
+/// bytes a stream must hold back finite.
+pub(crate) const MAX_GAP: u64 = 1 << 20;
+/// Stands for the two-byte quote `\"` of a double-quoted literal inside a JSON string.
+const ESCAPED_QUOTE: u8 = b'\\';
+/// Longest connection name part kept.
+pub(crate) const MAX_NAME_PART: usize = 1024;
+/// Raw bytes of a quoted name part kept: enough for [`MAX_NAME_PART`] once doubled quotes are
+/// undone.
+const MAX_NAME_RAW: usize = 2 * MAX_NAME_PART + 2;
+
+/// What one call of [`Run::read`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    Progress,
+    NeedMore,
+    Done,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Prefix {
+    None,
+    N,
+    X,
+    U,
+    Charset,
+}
+
+impl Prefix {
+    /// The prefix of a [`Tok::PrefixedQuote`] from its first byte.
+    fn of(first: u8) -> Prefix {
+        match first {
+            b'n' | b'N' => Prefix::N,
+            b'x' | b'X' => Prefix::X,
+            b'u' | b'U' => Prefix::U,
+            _ => Prefix::Charset,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Long {
+    /// A literal or identifier closed by this quote byte.
+    Quoted(u8, Prefix),
+    BlockComment,
+    LineComment,
+    /// A bare value, up to whitespace, `,`, `)` or `;`.
+    Bare,
+}
+
+/// A long token being scanned.
+#[derive(Clone, Copy, Debug)]
+struct Partial {
+    kind: Long,
+    start: u64,
+    line: u64,
+    /// Where the content (between the quotes, or the whole bare value) starts.
+    body: u64,
+    resume: u64,
+    /// The content so far is a prefix of the mask's (for `'…'` literals).
+    masklike: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Trivia,
+    Quoted(u8, Prefix),
+    Bare,
+    Word,
+    Sep,
+    Open,
+    Close,
+    Semi,
+    Comma,
+    Other(u8),
+}
+
+/// A complete token; its content (quoted tokens and bare values) is `body..body_end`.
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    kind: Kind,
+    start: u64,
+    end: u64,
+    body: u64,
+    body_end: u64,
+    /// The line of `start`, for long tokens (others count it when they need it).
+    line: Option<u64>,
+    terminated: bool,
+    masklike: bool,
+}
+
+/// A key candidate: a literal, quoted identifier or bare word that may be followed by `SEP`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Cand {
+    start: u64,
+    end: u64,
+    line: u64,
+    body: u64,
+    body_end: u64,
+    /// The quote, 0 for a word.
+    quote: u8,
+    /// The key is short enough to be compared (the window then holds it until it is).
+    fits: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Treat {
+    Mask,
+    Keep,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Stage {
+    /// After a literal part: a continuation literal, `UESCAPE`, or the end of the value.
+    AfterPart,
+    /// After `UESCAPE`: its one-character literal.
+    Uescape,
+    /// After a literal that may continue the value or be the next key: its fate waits for the
+    /// next token.
+    Cand(Cand),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Value {
+    treat: Treat,
+    start: u64,
+    line: u64,
+    /// End of the last part that belongs to the value.
+    end: u64,
+    /// The raw text may still equal the mask literal (then it is left alone).
+    maybe_masked_already: bool,
+    uescape_allowed: bool,
+    /// After a `"…"` or `` `…` `` value: a `'…'` literal glued to it joins it, because the mask
+    /// ends with a quote and would otherwise merge with it into one literal.
+    glued: bool,
+    stage: Stage,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Phase {
+    /// `CREATE`/`ALTER` (once `verb` is seen), then `OR REPLACE TEMPORARY SYSTEM`, then
+    /// `CONNECTION`.
+    Header {
+        verb: bool,
+    },
+    /// After `CONNECTION`: `IF [NOT] EXISTS`, then the name.
+    Connection {
+        if_words: u8,
+    },
+    /// After a name part: `.` and another part.
+    Name {
+        dot: bool,
+    },
+    /// Looking for a key.
+    Body,
+    /// A key candidate; `SEP` makes it a key.
+    Key(Cand),
+    /// `KEY SEP`: the next token starts the value.
+    Sep(Cand, Treat),
+    Value(Value),
+    Done,
+}
+
+/// The window a run reads and what it reports to.
+struct Cx<'a, 'w> {
+    win: &'w [u8],
+    base: u64,
+    eof: bool,
+    policy: &'a Policy,
+    found: &'a mut Found,
+    lexer: Lexer<'w>,
+}
+
+impl<'w> Cx<'_, 'w> {
+    fn bytes(&self, from: u64, to: u64) -> &'w [u8] {
+        &self.win[(from - self.base) as usize..(to - self.base) as usize]
+    }
+
+    /// A word token's text; empty for other tokens (which may start before the window).
+    fn word(&self, tok: &Token) -> &'w [u8] {
+        if tok.kind == Kind::Word {
+            self.bytes(tok.start, tok.end)
+        } else {
+            &[]
+        }
+    }
+}
+
+/// One occurrence of `CREATE`/`ALTER`, read from there on.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Run {
+    /// Where the `CREATE`/`ALTER` word starts.
+    pub start: u64,
+    pos: u64,
+    /// Newlines are counted up to `line_pos`, which is on line `line`.
+    line_pos: u64,
+    line: u64,
+    depth: u32,
+    opened: bool,
+    collect: bool,
+    name_parts: u8,
+    phase: Phase,
+    partial: Option<Partial>,
+}
+
+impl Run {
+    /// A run at `start`, on line `line`. `collect` says whether secret values are extracted.
+    pub(crate) fn new(start: u64, line: u64, collect: bool) -> Run {
+        Run {
+            start,
+            pos: start,
+            line_pos: start,
+            line,
+            depth: 0,
+            opened: false,
+            collect,
+            name_parts: 0,
+            phase: Phase::Header { verb: false },
+            partial: None,
+        }
+    }
+
+    pub(crate) fn pos(&self) -> u64 {
+        self.partial.as_ref().map_or(self.pos, |p| p.resume)
+    }
+
+    pub(crate) fn is_done(&self) -> bool {
+        matches!(self.phase, Phase::Done)
+    }
+
+    /// The earliest byte this run still reads: where it goes on, and the text it will read
+    /// again (a key that may meet its separator, a sensitive value when values are collected).
+    pub(crate) fn needs_from(&self, policy: &Policy) -> u64 {
+        let mut from = self.pos().min(self.line_pos);
+        if self.key_pending(policy) {
+            from = from.min(self.partial.map_or(from, |p| p.start));
+        }
+        match self.phase {
+            Phase::Key(c) if c.fits => from.min(c.start),
+            Phase::Sep(_, Treat::Mask) if self.collect => match self.partial {
+                Some(p) if matches!(p.kind, Long::Quoted(..) | Long::Bare) => from.min(p.start),
+                _ => from,
+            },
+            Phase::Value(v) => {
+                if v.treat == Treat::Mask && self.collect {
+                    from = from.min(v.start);
+                }
+                match v.stage {
+                    Stage::Cand(c) if c.fits => from.min(c.start),
+                    _ => from,
+                }
+            }
+            _ => from,
+        }
+    }
+
+    /// A literal being read that may still turn out to be a key short enough to be compared.
+    fn key_pending(&self, policy: &Policy) -> bool {
+        match self.partial {
+            Some(p)
+                if matches!(p.kind, Long::Quoted(..)) && !matches!(self.phase, Phase::Sep(..)) =>
+            {
+                p.resume - p.body <= policy.key_cap as u64
+            }
+            _ => false,
+        }
+    }
+
+    /// No mask this run reports later starts before this position, and no byte from here on
+    /// is known to be outside its masks.
+    pub(crate) fn hold(&self, policy: &Policy) -> u64 {
+        let hold = self.hold_for_masks(policy);
+        // a key may yet be warned about: warnings come out in input order
+        if self.key_pending(policy) {
+            hold.min(self.partial.map_or(hold, |p| p.start))
+        } else {
+            hold
+        }
+    }
+
+    fn hold_for_masks(&self, policy: &Policy) -> u64 {
+        if let Some((_, to)) = self.open_mask(policy) {
+            return to;
+        }
+        match self.phase {
+            Phase::Done => u64::MAX,
+            Phase::Key(cand) => cand.start,
+            Phase::Value(v) => match v.stage {
+                _ if v.treat == Treat::Mask => v.start,
+                Stage::Cand(cand) => cand.start,
+                _ => self.pos(),
+            },
+            Phase::Sep(_, Treat::Mask) => match self.partial {
+                Some(p) if matches!(p.kind, Long::Quoted(..) | Long::Bare) => p.start,
+                _ => self.pos(),
+            },
+            _ => self.pos(),
+        }
+    }
+
+    /// A mask this run has begun and that is known to cover `start..to`, while its end is not
+    /// known yet: the stream writes the mask and skips those bytes.
+    pub(crate) fn open_mask(&self, policy: &Policy) -> Option<(u64, u64)> {
+        match self.phase {
+            Phase::Sep(_, Treat::Mask) => {
+                let p = self.partial?;
+                let could_equal_mask = match p.kind {
+                    Long::Quoted(b'\'', Prefix::None) => {
+                        p.masklike && p.resume - p.body <= policy.mask_raw.len() as u64
+                    }
+                    Long::Quoted(..) | Long::Bare => false,
+                    Long::BlockComment | Long::LineComment => return None,
+                };
+                (!could_equal_mask && p.resume > p.start).then_some((p.start, p.resume))
+            }
+            Phase::Value(v) if v.treat == Treat::Mask && !v.maybe_masked_already => {
+                Some((v.start, v.end))
+            }
+            _ => None,
+        }
+    }
+
+    /// A signature for merging two runs at the same position: equal signatures mean equal
+    /// futures but for depth and name. Runs inside a comment at the same position are in the
+    /// same lexical state, whoever opened it: `CREATE -- ` repeated on one line leaves one run
+    /// in the comment, not one per verb.
+    pub(crate) fn merge_key(&self) -> Option<(u8, u8, u64, u64)> {
+        let inside = match self.partial.map(|p| p.kind) {
+            None => 0,
+            Some(Long::LineComment) => 1,
+            Some(Long::BlockComment) => 2,
+            Some(_) => return None,
+        };
+        match self.phase {
+            Phase::Body => Some((0, inside, 0, 0)),
+            Phase::Key(c) => Some((1, inside, c.start, c.end)),
+            // no name part is read yet: the name is empty in both
+            Phase::Header { verb: true } => Some((2, inside, 0, 0)),
+            Phase::Connection { if_words } => Some((3, inside, u64::from(if_words), 0)),
+            _ => None,
+        }
+    }
+
+    /// Whether the run is inside a literal, comment or bare value (which it reads on to the end
+    /// of the window, wherever the next occurrence starts).
+    pub(crate) fn in_long_token(&self) -> bool {
+        self.partial.is_some()
+    }
+
+    /// Ends the run: another run at the same place finds everything it would.
+    pub(crate) fn stop(&mut self) {
+        self.phase = Phase::Done;
+    }
+
+    /// `(opened, depth)`: a run with `(true, d)` outlives one with `(true, e <= d)` from the
+    /// same position, and `(false, _)` runs end together.
+    pub(crate) fn reach(&self) -> (bool, u32) {
+        (self.opened, self.depth)
+    }
+
+    /// Reads from `win` (the input from `base`; `eof`: to its end): one token, or while `alone`
+    /// as many as come before `limit`. `limit`: occurrences starting before it are known, so
+    /// the run may read a token starting before it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn read(
+        &mut self,
+        win: &[u8],
+        base: u64,
+        eof: bool,
+        limit: u64,
+        alone: bool,
+        policy: &Policy,
+        found: &mut Found,
+    ) -> Step {
+        let mut cx = Cx {
+            win,
+            base,
+            eof,
+            policy,
+            found,
+            lexer: Lexer::new(win, eof, (self.pos() - base) as usize),
+        };
+        let step = loop {
+            let step = self.step(&mut cx, limit);
+            if !(step == Step::Progress && alone && self.pos() < limit) {
+                break step;
+            }
+        };
+        // lines are counted up to where the run goes on, so the window may drop what is before
+        self.line_at(&cx, self.pos());
+        step
+    }
+
+    fn step(&mut self, cx: &mut Cx<'_, '_>, limit: u64) -> Step {
+        if self.is_done() {
+            return Step::Done;
+        }
+        let tok = match self.next_token(cx, limit) {
+            Ok(tok) => tok,
+            Err(Step::Done) => {
+                self.finish(cx);
+                return Step::Done;
+            }
+            Err(step) => {
+                self.settle_gap(cx);
+                return step;
+            }
+        };
+        self.pos = tok.end;
+        self.phase = self.on_token(cx, &tok);
+        if self.is_done() {
+            Step::Done
+        } else {
+            Step::Progress
+        }
+    }
+
+    /// The line of `at`, which is at or after every position asked for before.
+    fn line_at(&mut self, cx: &Cx<'_, '_>, at: u64) -> u64 {
+        if at > self.line_pos {
+            self.line += lexer::count_newlines(cx.bytes(self.line_pos, at));
+            self.line_pos = at;
+        }
+        self.line
+    }
+
+    fn token_line(&mut self, cx: &Cx<'_, '_>, tok: &Token) -> u64 {
+        match tok.line {
+            Some(line) => line,
+            None => self.line_at(cx, tok.start),
+        }
+    }
+
+    fn next_token(&mut self, cx: &mut Cx<'_, '_>, limit: u64) -> Result<Token, Step> {
+        if self.partial.is_none() {
+            // White space means the same in every phase (after the verb): step over it here.
+            let (tok, len) = loop {
+                if self.pos >= limit && !cx.eof {
+                    return Err(Step::NeedMore);
+                }
+                match cx.lexer.lex((self.pos - cx.base) as usize) {
+                    Lexed::End => return Err(Step::Done),
+                    Lexed::NeedMore => return Err(Step::NeedMore),
+                    Lexed::Token(Tok::Space | Tok::EscapedSpace, len)
+                        if !matches!(self.phase, Phase::Header { verb: false }) =>
+                    {
+                        self.pos += len as u64;
+                    }
+                    Lexed::Token(tok, len) => break (tok, len),
+                }
+            };
+            let start = self.pos;
+            let first = cx.win[(start - cx.base) as usize];
+            let long = match tok {
+                Tok::Quote => Some((Long::Quoted(b'\'', Prefix::None), 1)),
+                Tok::PrefixedQuote => Some((Long::Quoted(b'\'', Prefix::of(first)), len)),
+                Tok::DoubleQuote => Some((Long::Quoted(b'"', Prefix::None), 1)),
+                Tok::EscapedDoubleQuote => Some((Long::Quoted(ESCAPED_QUOTE, Prefix::None), 2)),
+                Tok::Backtick => Some((Long::Quoted(b'`', Prefix::None), 1)),
+                Tok::BlockComment => Some((Long::BlockComment, 2)),
+                Tok::LineComment => Some((Long::LineComment, 2)),
+                _ if self.value_starts_bare(tok) => Some((Long::Bare, 0)),
+                _ => None,
+            };
+            let Some((kind, opener)) = long else {
+                let kind = match tok {
+                    Tok::Space | Tok::EscapedSpace => Kind::Trivia,
+                    Tok::Word => Kind::Word,
+                    Tok::Sep => Kind::Sep,
+                    Tok::Open => Kind::Open,
+                    Tok::Close => Kind::Close,
+                    Tok::Semi => Kind::Semi,
+                    Tok::Comma => Kind::Comma,
+                    _ => Kind::Other(first),
+                };
+                let end = start + len as u64;
+                return Ok(Token {
+                    kind,
+                    start,
+                    end,
+                    body: start,
+                    body_end: end,
+                    line: None,
+                    terminated: true,
+                    masklike: false,
+                });
+            };
+            let line = self.line_at(cx, start);
+            let body = start + opener as u64;
+            self.partial = Some(Partial {
+                kind,
+                start,
+                line,
+                body,
+                resume: body,
+                masklike: kind == Long::Quoted(b'\'', Prefix::None),
+            });
+        }
+        self.scan_long(cx)
+    }
+
+    /// Scans on in the long token that is open.
+    fn scan_long(&mut self, cx: &mut Cx<'_, '_>) -> Result<Token, Step> {
+        let mut p = self.partial.expect("a long token is open");
+        let comment = matches!(p.kind, Long::BlockComment | Long::LineComment);
+        if comment && let Some((to, line)) = cx.found.scanned.skip(&p, cx.base) {
+            p.resume = to;
+            self.line_pos = to;
+            self.line = line;
+        }
+        let from = (p.resume - cx.base) as usize;
+        let (win, eof) = (cx.win, cx.eof);
+        let scan = match p.kind {
+            Long::Quoted(ESCAPED_QUOTE, _) => lexer::scan_escaped_quoted(win, from, eof),
+            Long::Quoted(q, _) => lexer::scan_quoted(win, from, q, eof),
+            Long::BlockComment => lexer::scan_block_comment(win, from, eof),
+            Long::LineComment => lexer::scan_line_comment(win, from, eof),
+            Long::Bare => lexer::scan_bare(win, from, eof),
+        };
+        let (end, content_end, terminated) = match (scan, p.kind) {
+            (Scan::More(at), _) => {
+                let at = at.max(from);
+                self.take(cx, &mut p, from, at);
+                p.resume = cx.base + at as u64;
+                if comment {
+                    let line = self.line_at(cx, p.resume);
+                    cx.found.scanned.record(&p, p.resume, line);
+                }
+                self.partial = Some(p);
+                return Err(Step::NeedMore);
+            }
+            (Scan::Closed(end), Long::Quoted(ESCAPED_QUOTE, _)) => (end, end - 2, true),
+            (Scan::Closed(end), Long::Quoted(..)) => (end, end - 1, true),
+            (Scan::Closed(end), _) => (end, end, true),
+            (Scan::Unterminated(end), _) => (end, end, false),
+        };
+        let content_end = content_end.max(from);
+        self.take(cx, &mut p, from, content_end);
+        if comment {
+            // a comment's body ends before its `*/` (and a line comment's at its end)
+            let body_end = match p.kind {
+                Long::BlockComment if terminated => content_end - 2,
+                _ => content_end,
+            };
+            let to = cx.base + body_end.max(from) as u64;
+            let line = self.line_at(cx, to);
+            cx.found.scanned.record(&p, to, line);
+        }
+        self.partial = None;
+        let kind = match p.kind {
+            Long::Quoted(q, prefix) => Kind::Quoted(q, prefix),
+            Long::Bare => Kind::Bare,
+            Long::BlockComment | Long::LineComment => Kind::Trivia,
+        };
+        Ok(Token {
+            kind,
+            start: p.start,
+            end: cx.base + end as u64,
+            body: p.body,
+            body_end: cx.base + content_end as u64,
+            line: Some(p.line),
+            terminated,
+            masklike: p.masklike,
+        })
+    }
+
+    /// Notes the content `win[from..to]` of the long token `p`: whether it may still be the
+    /// mask, and a quoted name part's raw text.
+    fn take(&mut self, cx: &mut Cx<'_, '_>, p: &mut Partial, from: usize, to: usize) {
+        let from = from.max(p.body.saturating_sub(cx.base) as usize);
+        if from >= to {
+            return;
+        }
+        let chunk = &cx.win[from..to];
+        let offset = (cx.base + from as u64 - p.body) as usize;
+        if p.masklike {
+            let mask = &cx.policy.mask_raw;
+            p.masklike = mask.get(offset..offset + chunk.len()) == Some(chunk);
+        }
+        let name = matches!(
+            self.phase,
+            Phase::Connection { .. } | Phase::Name { dot: true }
+        );
+        if name && p.kind == Long::Quoted(b'`', Prefix::None) && self.name_parts < 3 {
+            let raw = &mut cx.found.texts(self.start).raw_part;
+            let room = MAX_NAME_RAW.saturating_sub(raw.len());
+            raw.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
+    }
+
+    /// In `KEY SEP`, anything but trivia, a literal or a terminator starts a bare value.
+    fn value_starts_bare(&self, tok: Tok) -> bool {
+        matches!(self.phase, Phase::Sep(..))
+            && !matches!(
+                tok,
+                Tok::Space
+                    | Tok::EscapedSpace
+                    | Tok::Sep
+                    | Tok::Comma
+                    | Tok::Close
+                    | Tok::Semi
+                    | Tok::LineComment
+                    | Tok::BlockComment
+            )
+    }
+
+    fn on_token(&mut self, cx: &mut Cx<'_, '_>, tok: &Token) -> Phase {
+        match self.phase {
+            Phase::Header { verb } => self.header(cx, verb, tok),
+            Phase::Connection { if_words } => self.connection(cx, if_words, tok),
+            Phase::Name { dot } => self.name_part(cx, dot, tok),
+            Phase::Body => self.body(cx, tok),
+            Phase::Key(cand) if tok.start > cand.end + MAX_GAP => self.body(cx, tok),
+            Phase::Key(cand) => match tok.kind {
+                Kind::Trivia => Phase::Key(cand),
+                Kind::Sep => self.separator(cx, cand),
+                _ => self.body(cx, tok),
+            },
+            Phase::Sep(key, treat) => match tok.kind {
+                Kind::Trivia | Kind::Sep => Phase::Sep(key, treat),
+                Kind::Quoted(..) | Kind::Bare => self.value_part(cx, treat, tok),
+                _ => self.body(cx, tok),
+            },
+            Phase::Value(value) => self.value_next(cx, value, tok),
+            Phase::Done => Phase::Done,
+        }
+    }
+
+    fn header(&mut self, cx: &Cx<'_, '_>, verb: bool, tok: &Token) -> Phase {
+        let word = cx.word(tok);
+        match tok.kind {
+            Kind::Trivia if verb => Phase::Header { verb },
+            Kind::Word if !verb && (is(word, "CREATE") || is(word, "ALTER")) => {
+                Phase::Header { verb: true }
+            }
+            Kind::Word
+                if verb
+                    && ["OR", "REPLACE", "TEMPORARY", "SYSTEM"]
+                        .iter()
+                        .any(|w| is(word, w)) =>
+            {
+                Phase::Header { verb }
+            }
+            Kind::Word if verb && is(word, "CONNECTION") => Phase::Connection { if_words: 0 },
+            _ => Phase::Done,
+        }
+    }
+
+    fn connection(&mut self, cx: &mut Cx<'_, '_>, if_words: u8, tok: &Token) -> Phase {
+        let word = cx.word(tok);
+        match tok.kind {
+            Kind::Trivia => Phase::Connection { if_words },
+            Kind::Word if if_words == 0 && is(word, "IF") => Phase::Connection { if_words: 1 },
+            Kind::Word if if_words == 1 && is(word, "NOT") => Phase::Connection { if_words: 2 },
+            Kind::Word if if_words >= 1 && is(word, "EXISTS") => Phase::Connection { if_words: 3 },
+            Kind::Word
+                if !["WITH", "SET", "COMMENT", "RENAME", "RESET"]
+                    .iter()
+                    .any(|w| is(word, w)) =>
+            {
+                self.name_part(cx, true, tok)
+            }
+            Kind::Quoted(b'`', _) => self.name_part(cx, true, tok),
+            _ => self.body(cx, tok),
+        }
+    }
+
+    /// `dot`: a part may come now (at the start, or after a `.`).
+    fn name_part(&mut self, cx: &mut Cx<'_, '_>, dot: bool, tok: &Token) -> Phase {
+        match tok.kind {
+            Kind::Word if dot && self.name_parts < 3 => {
+                let word = cx.word(tok);
+                let at = (self.name_parts == 0).then_some((tok.start, tok.end));
+                let texts = cx.found.texts(self.start);
+                for part in word.split(|&b| b == b'.') {
+                    push_part(&mut texts.name, &mut self.name_parts, part);
+                }
+                texts.name_at = at;
+                Phase::Name {
+                    dot: word.ends_with(b"."),
+                }
+            }
+            Kind::Quoted(b'`', _) if dot && self.name_parts < 3 => {
+                let at = (self.name_parts == 0).then_some((tok.body, tok.body_end));
+                let texts = cx.found.texts(self.start);
+                let raw = std::mem::take(&mut texts.raw_part);
+                let part = match memchr::memchr(b'`', &raw) {
+                    None => Cow::Borrowed(&raw[..]),
+                    Some(_) => Cow::Owned(undouble(&raw, b'`')),
+                };
+                push_part(&mut texts.name, &mut self.name_parts, &part);
+                drop(part);
+                texts.raw_part = raw;
+                texts.raw_part.clear();
+                texts.name_at = at;
+                Phase::Name { dot: false }
+            }
+            Kind::Other(b'.') if !dot => Phase::Name { dot: true },
+            _ => self.body(cx, tok),
+        }
+    }
+
+    /// A token while looking for a key; also where every other phase hands over a token it
+    /// does not take.
+    fn body(&mut self, cx: &Cx<'_, '_>, tok: &Token) -> Phase {
+        match tok.kind {
+            Kind::Semi => Phase::Done,
+            Kind::Open => {
+                self.opened = true;
+                self.depth += 1;
+                Phase::Body
+            }
+            Kind::Close if self.opened => {
+                self.depth -= 1;
+                if self.depth == 0 {
+                    Phase::Done
+                } else {
+                    Phase::Body
+                }
+            }
+            Kind::Word | Kind::Quoted(..) => Phase::Key(self.cand(cx, tok)),
+            _ => Phase::Body,
+        }
+    }
+
+    fn cand(&mut self, cx: &Cx<'_, '_>, tok: &Token) -> Cand {
+        let quote = match tok.kind {
+            Kind::Quoted(q, _) => q,
+            _ => 0,
+        };
+        Cand {
+            start: tok.start,
+            end: tok.end,
+            line: self.token_line(cx, tok),
+            body: tok.body,
+            body_end: tok.body_end,
+            quote,
+            fits: tok.body_end - tok.body <= cx.policy.key_cap as u64,
+        }
+    }
+
+    /// `KEY SEP`: whether the value is masked; a near miss is warned about here.
+    fn separator(&mut self, cx: &mut Cx<'_, '_>, key: Cand) -> Phase {
+        let text = key_text(cx, &key);
+        let class = match &text {
+            Some(text) => keys::classify(text, &cx.policy.keys),
+            None => KeyClass::Other,
+        };
+        let treat = match class {
+            KeyClass::Sensitive => Treat::Mask,
+            KeyClass::NearMiss(_) if cx.policy.strict => Treat::Mask,
+            KeyClass::NearMiss(i) => {
+                let warning = Warning {
+                    key: lossy(text.as_deref().unwrap_or_default()),
+                    suggestion: cx.policy.keys[i].clone(),
+                    start: key.start,
+                    end: key.end,
+                    line: key.line,
+                };
+                cx.found.warnings.push(warning);
+                Treat::Keep
+            }
+            KeyClass::Other => Treat::Keep,
+        };
+        if treat == Treat::Mask {
+            // the key goes with the secret, which may be complete only in a later window
+            let at = matches!(text, Some(Cow::Borrowed(_))).then_some((key.body, key.body_end));
+            let text = text.unwrap_or_default();
+            let texts = cx.found.texts(self.start);
+            texts.key.set(&text);
+            texts.key_at = at;
+        }
+        Phase::Sep(key, treat)
+    }
+
+    fn value_part(&mut self, cx: &mut Cx<'_, '_>, treat: Treat, tok: &Token) -> Phase {
+        let (quote, prefix) = match tok.kind {
+            Kind::Quoted(q, prefix) => (q, prefix),
+            _ => (0, Prefix::None),
+        };
+        let maybe_masked_already = quote == b'\''
+            && prefix == Prefix::None
+            && tok.terminated
+            && tok.masklike
+            && tok.body_end - tok.body == cx.policy.mask_raw.len() as u64;
+        let value = Value {
+            treat,
+            start: tok.start,
+            line: self.token_line(cx, tok),
+            end: tok.end,
+            maybe_masked_already,
+            uescape_allowed: prefix == Prefix::U,
+            // Every kind of value continues with the literals after it: once masked it is a
+            // literal, and a second pass must read it the same way.
+            glued: matches!(quote, b'"' | b'`' | ESCAPED_QUOTE),
+            stage: Stage::AfterPart,
+        };
+        if tok.terminated {
+            Phase::Value(value)
+        } else {
+            self.finish_value(cx, value);
+            Phase::Body
+        }
+    }
+
+    fn value_next(&mut self, cx: &mut Cx<'_, '_>, mut v: Value, tok: &Token) -> Phase {
+        if v.glued {
+            v.glued = false;
+            if tok.kind == Kind::Quoted(b'\'', Prefix::None) && tok.start == v.end {
+                v.end = tok.end;
+                if !tok.terminated {
+                    self.finish_value(cx, v);
+                    return Phase::Body;
+                }
+                return Phase::Value(v);
+            }
+        }
+        let stage = v.stage;
+        v.stage = Stage::AfterPart;
+        match stage {
+            Stage::AfterPart | Stage::Uescape if tok.start > v.end + MAX_GAP => {
+                self.finish_value(cx, v);
+                self.body(cx, tok)
+            }
+            Stage::AfterPart => match tok.kind {
+                Kind::Trivia => Phase::Value(v),
+                Kind::Word if v.uescape_allowed && is(cx.word(tok), "UESCAPE") => {
+                    v.stage = Stage::Uescape;
+                    Phase::Value(v)
+                }
+                Kind::Quoted(b'\'', _) => {
+                    v.stage = Stage::Cand(self.cand(cx, tok));
+                    if tok.terminated {
+                        Phase::Value(v)
+                    } else {
+                        // an unterminated literal runs to the end: it cannot be a key
+                        join_cand(&mut v);
+                        self.finish_value(cx, v);
+                        Phase::Body
+                    }
+                }
+                _ => {
+                    self.finish_value(cx, v);
+                    self.body(cx, tok)
+                }
+            },
+            Stage::Uescape => match tok.kind {
+                Kind::Trivia => {
+                    v.stage = Stage::Uescape;
+                    Phase::Value(v)
+                }
+                Kind::Quoted(b'\'', _) => {
+                    v.uescape_allowed = false;
+                    v.end = tok.end;
+                    v.maybe_masked_already = false;
+                    Phase::Value(v)
+                }
+                _ => {
+                    self.finish_value(cx, v);
+                    self.body(cx, tok)
+                }
+            },
+            Stage::Cand(cand) if tok.start > cand.end + MAX_GAP => {
+                v.stage = stage;
+                join_cand(&mut v);
+                self.finish_value(cx, v);
+                self.body(cx, tok)
+            }
+            Stage::Cand(cand) => match tok.kind {
+                Kind::Trivia => {
+                    v.stage = stage;
+                    Phase::Value(v)
+                }
+                Kind::Sep => {
+                    self.finish_value(cx, v);
+                    self.separator(cx, cand)
+                }
+                _ => {
+                    v.stage = stage;
+                    join_cand(&mut v);
+                    self.value_next(cx, v, tok)
+                }
+            },
+        }
+    }
+
+    fn finish_value(&mut self, cx: &mut Cx<'_, '_>, v: Value) {
+        if v.treat != Treat::Mask || v.maybe_masked_already {
+            return;
+        }
+        let value = if self.collect {
+            value_text(cx.win, cx.base, v.start, v.end)
+        } else {
+            Text::Owned(String::new())
+        };
+        let in_window = |(from, _): (u64, u64)| from >= cx.base;
+        let (win, base, start) = (cx.win, cx.base, self.start);
+        let texts = cx.found.texts(start);
+        let key = match texts.key_at.filter(|&at| in_window(at)) {
+            Some((from, to)) => Text::Input(from, to),
+            None => Text::Owned(lossy(texts.key.as_slice())),
+        };
+        let name = texts.name.as_slice();
+        let connection = (self.name_parts > 0).then(|| match texts.name_at {
+            Some((from, to))
+                if from >= base && &win[(from - base) as usize..(to - base) as usize] == name =>
+            {
+                Text::Input(from, to)
+            }
+            _ => Text::Owned(lossy(name)),
+        });
+        cx.found.secrets.push((
+            self.start,
+            Pending {
+                key,
+                value,
+                connection,
+                start: v.start,
+                end: v.end,
+                line: v.line,
+            },
+        ));
+    }
+
+    /// The input ended.
+    fn finish(&mut self, cx: &mut Cx<'_, '_>) {
+        if let Phase::Value(mut v) = self.phase {
+            self.phase = Phase::Done;
+            join_cand(&mut v);
+            self.finish_value(cx, v);
+        }
+        self.phase = Phase::Done;
+    }
+
+    /// While a trivia token is still being scanned after a key or a value part, the gap may
+    /// already be known to exceed [`MAX_GAP`]: decide now, as the whole input would at the next
+    /// token, so the stream can release the bytes held for it.
+    fn settle_gap(&mut self, cx: &mut Cx<'_, '_>) {
+        let Some(p) = self.partial else { return };
+        if !matches!(p.kind, Long::BlockComment | Long::LineComment) {
+            return;
+        }
+        let at = p.resume;
+        match self.phase {
+            Phase::Key(cand) if at > cand.end + MAX_GAP => self.phase = Phase::Body,
+            Phase::Value(mut v) => {
+                let anchor = match v.stage {
+                    Stage::Cand(cand) => cand.end,
+                    _ => v.end,
+                };
+                if at > anchor + MAX_GAP {
+                    join_cand(&mut v);
+                    self.finish_value(cx, v);
+                    self.phase = Phase::Body;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The literal that waited to see whether it was a key belongs to the value.
+fn join_cand(v: &mut Value) {
+    if let Stage::Cand(cand) = v.stage {
+        v.stage = Stage::AfterPart;
+        v.end = cand.end;
+        v.maybe_masked_already = false;
+        v.uescape_allowed = false;
+    }
+}
+
+/// Adds a name part, cut at [`MAX_NAME_PART`] bytes, unless there are three already.
+fn push_part(name: &mut crate::found::Short, parts: &mut u8, part: &[u8]) {
+    if *parts < 3 {
+        if *parts > 0 {
+            name.push(b".");
+        }
+        name.push(&part[..part.len().min(MAX_NAME_PART)]);
+        *parts += 1;
+    }
+}
+
+/// A key's text: unquoted, doubled quotes undone, borrowed when the input holds it as it is;
+/// `None` when it is too long to compare.
+fn key_text<'w>(cx: &Cx<'_, 'w>, key: &Cand) -> Option<Cow<'w, [u8]>> {
+    if !key.fits {
+        return None;
+    }
+    let win: &'w [u8] = cx.win;
+    let raw = &win[(key.body - cx.base) as usize..(key.body_end - cx.base) as usize];
+    let first = if key.quote == ESCAPED_QUOTE {
+        b'"'
+    } else {
+        key.quote
+    };
+    Some(if key.quote == 0 || memchr::memchr(first, raw).is_none() {
+        Cow::Borrowed(raw)
+    } else {
+        Cow::Owned(undouble(raw, key.quote))
+    })
+}
+
+/// The value whose masked span is `start..end` (which `win`, from `base`, holds), as the SQL
+/// engine sees it (SPEC §6): a range of the input when that holds it as it is.
+fn value_text(win: &[u8], base: u64, start: u64, end: u64) -> Text {
+    let span = &win[..(end - base) as usize];
+    let at = (start - base) as usize;
+    let (mut count, mut first) = (0, None);
+    value_parts(span, at, |part| {
+        count += 1;
+        first = first.or(Some(part));
+    });
+    if let (1, Some((quote, prefix, from, to))) = (count, first)
+        && prefix != Prefix::U
+        && memchr::memchr(quote, &span[from..to]).is_none()
+    {
+        return Text::Input(base + from as u64, base + to as u64);
+    }
+    let mut parts = Vec::new();
+    let uescape = value_parts(span, at, |part| parts.push(part));
+    let value = decode(
+        parts
+            .iter()
+            .map(|&(q, prefix, from, to)| (q, prefix, &span[from..to])),
+        uescape,
+    );
+    Text::Owned(String::from_utf8(value).unwrap_or_else(|e| lossy(e.as_bytes())))
+}
+
+/// The parts of the value that starts at `at` and runs to the end of `span`, as `(quote,
+/// prefix, content range)` (quote 0 for a bare part); returns the `UESCAPE` character.
+fn value_parts(
+    span: &[u8],
+    at: usize,
+    mut part: impl FnMut((u8, Prefix, usize, usize)),
+) -> Option<u8> {
+    let mut lexer = Lexer::new(span, true, at);
+    let mut at = at;
+    let mut first = true;
+    let mut uescape_next = false;
+    let mut uescape = None;
+    while let Lexed::Token(tok, len) = lexer.lex(at) {
+        let (quote, prefix) = match tok {
+            Tok::Quote => (b'\'', Prefix::None),
+            Tok::PrefixedQuote => (b'\'', Prefix::of(span[at])),
+            Tok::DoubleQuote => (b'"', Prefix::None),
+            Tok::EscapedDoubleQuote => (ESCAPED_QUOTE, Prefix::None),
+            Tok::Backtick => (b'`', Prefix::None),
+            Tok::BlockComment | Tok::LineComment | Tok::Space | Tok::EscapedSpace if !first => {
+                at = match scan_trivia(span, at, tok, len) {
+                    Scan::Closed(end) | Scan::Unterminated(end) | Scan::More(end) => end,
+                };
+                continue;
+            }
+            Tok::Word if !first && is(&span[at..at + len], "UESCAPE") => {
+                uescape_next = true;
+                at += len;
+                continue;
+            }
+            _ => {
+                // a bare value is the first and only token that is not a literal
+                let end = match lexer::scan_bare(span, at, true) {
+                    Scan::Closed(end) | Scan::Unterminated(end) | Scan::More(end) => end,
+                };
+                part((0, Prefix::None, at, end));
+                at = end;
+                first = false;
+                continue;
+            }
+        };
+        first = false;
+        let body = at + len;
+        let (end, content_end) = match quote {
+            ESCAPED_QUOTE => match lexer::scan_escaped_quoted(span, body, true) {
+                Scan::Closed(end) => (end, end - 2),
+                Scan::Unterminated(end) | Scan::More(end) => (end, end),
+            },
+            q => match lexer::scan_quoted(span, body, q, true) {
+                Scan::Closed(end) => (end, end - 1),
+                Scan::Unterminated(end) | Scan::More(end) => (end, end),
+            },
+        };
+        if uescape_next {
+            uescape_next = false;
+            uescape = undouble(&span[body..content_end.max(body)], b'\'')
+                .first()
+                .copied();
+        } else {
+            part((quote, prefix, body, content_end.max(body)));
+        }
+        at = end;
+    }
+    uescape
+}
+
+/// The end of a white-space or comment token opened at `at`.
+fn scan_trivia(span: &[u8], at: usize, tok: Tok, len: usize) -> Scan {
+    match tok {
+        Tok::BlockComment => lexer::scan_block_comment(span, at + 2, true),
+        Tok::LineComment => lexer::scan_line_comment(span, at + 2, true),
+        _ => Scan::Closed(at + len),
+    }
+}
+
+pub(crate) fn is(word: &[u8], keyword: &str) -> bool {
+    word.eq_ignore_ascii_case(keyword.as_bytes())
+}
+
+pub(crate) fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Undoes doubled quotes (`\"\"` for [`ESCAPED_QUOTE`]).
+fn undouble(raw: &[u8], quote: u8) -> Vec<u8> {
+    if quote == ESCAPED_QUOTE {
+        let text = String::from_utf8_lossy(raw).replace("\\\"\\\"", "\\\"");
+        return text.into_bytes();
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        out.push(raw[i]);
+        i += if raw[i] == quote && raw.get(i + 1) == Some(&quote) {
+            2
+        } else {
+            1
+        };
+    }
+    out
+}
+
+/// The value as the SQL engine sees it (SPEC §6), from its parts: `(quote, prefix, raw
+/// content)`, quote 0 for a bare value.
+fn decode<'p>(
+    parts: impl IntoIterator<Item = (u8, Prefix, &'p [u8])>,
+    uescape: Option<u8>,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (quote, prefix, raw) in parts {
+        if quote == 0 {
+            out.extend_from_slice(raw);
+            continue;
+        }
+        let text = undouble(raw, quote);
+        match prefix {
+            Prefix::U => decode_unicode_escapes(&text, uescape.unwrap_or(b'\\'), &mut out),
+            Prefix::X | Prefix::N | Prefix::Charset | Prefix::None => out.extend_from_slice(&text),
+        }
+    }
+    out
+}
+
+/// `\XXXX`, `\+XXXXXX` and `\\` with `esc` in place of the backslash; anything else is kept.
+fn decode_unicode_escapes(text: &[u8], esc: u8, out: &mut Vec<u8>) {
+    let hex = |s: &[u8]| {
+        std::str::from_utf8(s)
+            .ok()
+            .filter(|s| s.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|s| u32::from_str_radix(s, 16).ok())
+            .and_then(char::from_u32)
+    };
+    let mut i = 0;
+    while i < text.len() {
+        if text[i] == esc {
+            if text.get(i + 1) == Some(&esc) {
+                out.push(esc);
+                i += 2;
+                continue;
+            }
+            if text.get(i + 1) == Some(&b'+') {
+                if let Some(c) = text.get(i + 2..i + 8).and_then(hex) {
+                    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                    i += 8;
+                    continue;
+                }
+            } else if let Some(c) = text.get(i + 1..i + 5).and_then(hex) {
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                i += 5;
+                continue;
+            }
+        }
+        out.push(text[i]);
+        i += 1;
+    }
+}
+
+/// The last stretch of a comment's body that a run scanned, known to hold no end of that kind
+/// of comment: a comment of the same kind whose body starts inside the stretch ends where that
+/// one ends, so a run opening it skips to the stretch's end instead of scanning the same bytes
+/// again. This keeps runs that open comments inside each other's comments (`CREATE /* `
+/// repeated) linear.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Scanned {
+    /// `(kind, body start, end of the stretch, line at that end)`.
+    stretch: Option<(Long, u64, u64, u64)>,
+}
+
+impl Scanned {
+    /// Where a comment whose body is about to be scanned may go on from, and the line there:
+    /// the end of the stretch, when the stretch holds its start (and the window still holds
+    /// the stretch's end, where the scan goes on).
+    fn skip(&self, p: &Partial, base: u64) -> Option<(u64, u64)> {
+        let (kind, body, to, line) = self.stretch?;
+        let fresh = p.resume == p.body;
+        (fresh && kind == p.kind && (body..=to).contains(&p.body) && to >= base && to > p.resume)
+            .then_some((to, line))
+    }
+
+    /// Notes that `p`'s body, from its start to `to` (on line `line`), holds no end of its
+    /// kind.
+    fn record(&mut self, p: &Partial, to: u64, line: u64) {
+        self.stretch = Some((p.kind, p.body, to, line));
+    }
+}
