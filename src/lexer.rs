@@ -150,10 +150,6 @@ impl<'w> Lexer<'w> {
         } else if at == end {
             self.restart(at);
         }
-        // what `win[at..]` shows a lexer: at most MAX_TOKEN + LOOKAHEAD bytes
-        let rest = self.win.len() - at;
-        let seen = rest.min(MAX_TOKEN + LOOKAHEAD);
-        let capped = rest > MAX_TOKEN + LOOKAHEAD;
         loop {
             let avail = self.from + self.inner.source().len() - at;
             let kind = match self.inner.next() {
@@ -183,7 +179,10 @@ impl<'w> Lexer<'w> {
             if len + after <= avail {
                 return Lexed::Token(kind, len);
             }
-            if avail < seen {
+            // what `win[at..]` shows a lexer: at most MAX_TOKEN + LOOKAHEAD bytes
+            let rest = self.win.len() - at;
+            let capped = rest > MAX_TOKEN + LOOKAHEAD;
+            if avail < rest.min(MAX_TOKEN + LOOKAHEAD) {
                 // this lexer started before `at` and reads less than `win[at..]` shows
                 self.restart(at);
                 continue;
@@ -202,6 +201,16 @@ impl<'w> Lexer<'w> {
 /// White space as [`Tok::Space`] reads it: space, tab, form feed, `\r`, `\n`.
 pub(crate) fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\x0c' | b'\r' | b'\n')
+}
+
+/// The end of the white space that starts at `at` in `win` (`at` when there is none): the
+/// [`Tok::Space`] tokens there, stepped over without the DFA. White space is trivia wherever a
+/// reader skips it, so where a window cuts it changes nothing.
+pub(crate) fn skip_space(win: &[u8], mut at: usize) -> usize {
+    while win.get(at).is_some_and(|&b| is_space(b)) {
+        at += 1;
+    }
+    at
 }
 
 /// How far a resumable scan got.

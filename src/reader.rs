@@ -463,10 +463,15 @@ impl Run {
         if self.partial.is_none() {
             // White space means the same in every phase (after the verb): step over it here.
             let (tok, len) = loop {
+                let mut at = (self.pos - cx.base) as usize;
+                if !matches!(self.phase, Phase::Header { verb: false }) {
+                    at = lexer::skip_space(cx.win, at);
+                    self.pos = cx.base + at as u64;
+                }
                 if self.pos >= limit && !cx.eof {
                     return Err(Step::NeedMore);
                 }
-                match cx.lexer.lex((self.pos - cx.base) as usize) {
+                match cx.lexer.lex(at) {
                     Lexed::End => return Err(Step::Done),
                     Lexed::NeedMore => return Err(Step::NeedMore),
                     Lexed::Token(Tok::Space | Tok::EscapedSpace, len)
@@ -521,7 +526,9 @@ impl Run {
                 line,
                 body,
                 resume: body,
-                masklike: kind == Long::Quoted(b'\'', Prefix::None),
+                // only a value that would be masked is compared with the mask
+                masklike: kind == Long::Quoted(b'\'', Prefix::None)
+                    && matches!(self.phase, Phase::Sep(_, Treat::Mask)),
             });
         }
         self.scan_long(cx)
@@ -595,8 +602,13 @@ impl Run {
     /// Notes the content `win[from..to]` of the long token `p`: whether it may still be the
     /// mask, and a quoted name part's raw text.
     fn take(&mut self, cx: &mut Cx<'_, '_>, p: &mut Partial, from: usize, to: usize) {
+        let name = p.kind == Long::Quoted(b'`', Prefix::None)
+            && matches!(
+                self.phase,
+                Phase::Connection { .. } | Phase::Name { dot: true }
+            );
         let from = from.max(p.body.saturating_sub(cx.base) as usize);
-        if from >= to {
+        if from >= to || !(p.masklike || name) {
             return;
         }
         let chunk = &cx.win[from..to];
@@ -605,11 +617,7 @@ impl Run {
             let mask = &cx.policy.mask_raw;
             p.masklike = mask.get(offset..offset + chunk.len()) == Some(chunk);
         }
-        let name = matches!(
-            self.phase,
-            Phase::Connection { .. } | Phase::Name { dot: true }
-        );
-        if name && p.kind == Long::Quoted(b'`', Prefix::None) && self.name_parts < 3 {
+        if name && self.name_parts < 3 {
             let raw = &mut cx.found.texts(self.start).raw_part;
             let room = MAX_NAME_RAW.saturating_sub(raw.len());
             raw.extend_from_slice(&chunk[..chunk.len().min(room)]);
