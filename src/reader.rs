@@ -496,27 +496,7 @@ impl Run {
                 _ => None,
             };
             let Some((kind, opener)) = long else {
-                let kind = match tok {
-                    Tok::Space | Tok::EscapedSpace => Kind::Trivia,
-                    Tok::Word => Kind::Word,
-                    Tok::Sep => Kind::Sep,
-                    Tok::Open => Kind::Open,
-                    Tok::Close => Kind::Close,
-                    Tok::Semi => Kind::Semi,
-                    Tok::Comma => Kind::Comma,
-                    _ => Kind::Other(first),
-                };
-                let end = start + len as u64;
-                return Ok(Token {
-                    kind,
-                    start,
-                    end,
-                    body: start,
-                    body_end: end,
-                    line: None,
-                    terminated: true,
-                    masklike: false,
-                });
+                return Ok(short_token(tok, start, len, first));
             };
             let line = self.line_at(cx, start);
             let body = start + opener as u64;
@@ -851,41 +831,16 @@ impl Run {
                 return Phase::Value(v);
             }
         }
-        let stage = v.stage;
-        v.stage = Stage::AfterPart;
-        match stage {
+        match v.stage {
             Stage::AfterPart | Stage::Uescape if tok.start > v.end + MAX_GAP => {
                 self.finish_value(cx, v);
                 self.body(cx, tok)
             }
-            Stage::AfterPart => match tok.kind {
-                Kind::Trivia => Phase::Value(v),
-                Kind::Word if v.uescape_allowed && is(cx.word(tok), "UESCAPE") => {
-                    v.stage = Stage::Uescape;
-                    Phase::Value(v)
-                }
-                Kind::Quoted(b'\'', _) => {
-                    v.stage = Stage::Cand(self.cand(cx, tok));
-                    if tok.terminated {
-                        Phase::Value(v)
-                    } else {
-                        // an unterminated literal runs to the end: it cannot be a key
-                        join_cand(&mut v);
-                        self.finish_value(cx, v);
-                        Phase::Body
-                    }
-                }
-                _ => {
-                    self.finish_value(cx, v);
-                    self.body(cx, tok)
-                }
-            },
+            Stage::AfterPart => self.after_part(cx, v, tok),
             Stage::Uescape => match tok.kind {
-                Kind::Trivia => {
-                    v.stage = Stage::Uescape;
-                    Phase::Value(v)
-                }
+                Kind::Trivia => Phase::Value(v),
                 Kind::Quoted(b'\'', _) => {
+                    v.stage = Stage::AfterPart;
                     v.uescape_allowed = false;
                     v.end = tok.end;
                     v.maybe_masked_already = false;
@@ -897,26 +852,48 @@ impl Run {
                 }
             },
             Stage::Cand(cand) if tok.start > cand.end + MAX_GAP => {
-                v.stage = stage;
                 join_cand(&mut v);
                 self.finish_value(cx, v);
                 self.body(cx, tok)
             }
             Stage::Cand(cand) => match tok.kind {
-                Kind::Trivia => {
-                    v.stage = stage;
-                    Phase::Value(v)
-                }
+                Kind::Trivia => Phase::Value(v),
                 Kind::Sep => {
                     self.finish_value(cx, v);
                     self.separator(cx, cand)
                 }
                 _ => {
-                    v.stage = stage;
                     join_cand(&mut v);
                     self.value_next(cx, v, tok)
                 }
             },
+        }
+    }
+
+    /// After a part of a value: a literal that continues it or is the next key, `UESCAPE`, or
+    /// the end of the value.
+    fn after_part(&mut self, cx: &mut Cx<'_, '_>, mut v: Value, tok: &Token) -> Phase {
+        match tok.kind {
+            Kind::Trivia => Phase::Value(v),
+            Kind::Word if v.uescape_allowed && is(cx.word(tok), "UESCAPE") => {
+                v.stage = Stage::Uescape;
+                Phase::Value(v)
+            }
+            Kind::Quoted(b'\'', _) => {
+                v.stage = Stage::Cand(self.cand(cx, tok));
+                if tok.terminated {
+                    Phase::Value(v)
+                } else {
+                    // an unterminated literal runs to the end: it cannot be a key
+                    join_cand(&mut v);
+                    self.finish_value(cx, v);
+                    Phase::Body
+                }
+            }
+            _ => {
+                self.finish_value(cx, v);
+                self.body(cx, tok)
+            }
         }
     }
 
@@ -992,6 +969,31 @@ impl Run {
             }
             _ => {}
         }
+    }
+}
+
+/// A token that is whole once lexed.
+fn short_token(tok: Tok, start: u64, len: usize, first: u8) -> Token {
+    let kind = match tok {
+        Tok::Space | Tok::EscapedSpace => Kind::Trivia,
+        Tok::Word => Kind::Word,
+        Tok::Sep => Kind::Sep,
+        Tok::Open => Kind::Open,
+        Tok::Close => Kind::Close,
+        Tok::Semi => Kind::Semi,
+        Tok::Comma => Kind::Comma,
+        _ => Kind::Other(first),
+    };
+    let end = start + len as u64;
+    Token {
+        kind,
+        start,
+        end,
+        body: start,
+        body_end: end,
+        line: None,
+        terminated: true,
+        masklike: false,
     }
 }
 
