@@ -150,6 +150,25 @@ impl Engine {
         } else {
             (end - keyword_tail(win)).max(self.search_from)
         };
+        self.schedule(win, base, eof, scan_to, policy);
+        let mut decided = self.next.map_or(scan_to, |(start, _)| start);
+        for run in &self.runs {
+            decided = decided.min(run.hold(policy));
+        }
+        if eof && self.runs.is_empty() && self.next.is_none() {
+            decided = end;
+        }
+        self.emit(win, base, decided, policy, sink);
+        // what is left waits for a later window: it must not borrow this one
+        for (_, secret) in &mut self.found.secrets {
+            secret.own(win, base);
+        }
+        self.keep(win, base, policy)
+    }
+
+    /// Starts a run at each occurrence before `scan_to` and advances the runs, the one furthest
+    /// behind first, until each has read what this window lets it.
+    fn schedule(&mut self, win: &[u8], base: u64, eof: bool, scan_to: u64, policy: &Policy) {
         self.blocked.clear();
         self.blocked.resize(self.runs.len(), false);
         loop {
@@ -196,19 +215,12 @@ impl Engine {
                 (None, _) => break,
             }
         }
-        let mut decided = self.next.map_or(scan_to, |(start, _)| start);
-        for run in &self.runs {
-            decided = decided.min(run.hold(policy));
-        }
-        if eof && self.runs.is_empty() && self.next.is_none() {
-            decided = end;
-        }
-        self.emit(win, base, decided, policy, sink);
-        // what is left waits for a later window: it must not borrow this one
-        for (_, secret) in &mut self.found.secrets {
-            secret.own(win, base);
-        }
-        // count lines up to what will be dropped, so positions before it are never needed
+    }
+
+    /// The first position a later window must still hold; lines are counted up to it, so
+    /// positions before it are never needed again.
+    fn keep(&mut self, win: &[u8], base: u64, policy: &Policy) -> u64 {
+        let end = base + win.len() as u64;
         let mut keep = self.out.min(self.search_from.saturating_sub(2).max(base));
         if let Some((start, _)) = self.next {
             keep = keep.min(start);
