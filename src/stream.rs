@@ -22,6 +22,9 @@ use crate::engine::{self, Engine, Sink};
 use crate::redact::Redactor;
 use crate::secret::{Secret, Warning};
 
+/// How much of a block is first copied behind bytes held back from the block before.
+const CARRY: usize = 4 << 10;
+
 /// What the stream wrote since the caller last emptied it.
 #[derive(Debug, Default)]
 pub struct Output {
@@ -100,11 +103,38 @@ impl Stream {
                 .extend_from_slice(&data[(keep - self.base) as usize..]);
             self.base = keep;
         } else {
-            self.window.extend_from_slice(data);
+            self.feed_after_held(data, out);
+        }
+    }
+
+    /// Feeds `data` after bytes held back from earlier blocks. Only as much of `data` as the
+    /// held statement needs is copied behind them (a few KiB, doubled while it is still
+    /// undecided); once the engine needs nothing before `data`, the rest is read in place, so
+    /// a stream copies each byte once (into the output), not three times.
+    fn feed_after_held(&mut self, data: &[u8], out: &mut Output) {
+        let data_base = self.base + self.window.len() as u64;
+        let (mut copied, mut want) = (0, data.len().min(CARRY));
+        loop {
+            self.window.extend_from_slice(&data[copied..want]);
+            copied = want;
             let window = std::mem::take(&mut self.window);
             let keep = self.advance_on(&window, false, out);
             self.window = window;
-            self.drop_before(keep);
+            if keep >= data_base {
+                // the held bytes are decided: go on in `data` itself from `keep`
+                self.window.clear();
+                self.base = keep;
+                let rest = &data[(keep - data_base) as usize..];
+                let keep = self.advance_on(rest, false, out);
+                self.window.extend_from_slice(&rest[(keep - self.base) as usize..]);
+                self.base = keep;
+                return;
+            }
+            if copied == data.len() {
+                self.drop_before(keep);
+                return;
+            }
+            want = data.len().min(copied.max(CARRY) * 2);
         }
     }
 
