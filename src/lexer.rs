@@ -315,13 +315,7 @@ pub(crate) fn scan_bare(bytes: &[u8], from: usize, eof: bool) -> Scan {
 
 /// Number of `\n` bytes.
 pub(crate) fn count_newlines(bytes: &[u8]) -> u64 {
-    // in blocks of 64 whose count fits a byte, which the compiler turns into vector code
-    let mut blocks = bytes.chunks_exact(64);
-    let mut n = 0;
-    for block in &mut blocks {
-        n += u64::from(block.iter().map(|&b| u8::from(b == b'\n')).sum::<u8>());
-    }
-    n + blocks.remainder().iter().filter(|&&b| b == b'\n').count() as u64
+    bytecount::count(bytes, b'\n') as u64
 }
 
 #[cfg(test)]
