@@ -320,7 +320,7 @@ impl<W: Write> Report<'_, W> {
         let values = self.secrets_file.is_some();
         let mut stream = self.args.redactor.stream(values);
         let mut out = Output::default();
-        let mut buf = vec![0u8; 256 * 1024];
+        let mut buf = vec![0u8; 64 * 1024];
         loop {
             let n = match reader.read(&mut buf) {
                 Ok(0) => break,

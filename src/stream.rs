@@ -126,7 +126,8 @@ impl Stream {
                 self.base = keep;
                 let rest = &data[(keep - data_base) as usize..];
                 let keep = self.advance_on(rest, false, out);
-                self.window.extend_from_slice(&rest[(keep - self.base) as usize..]);
+                self.window
+                    .extend_from_slice(&rest[(keep - self.base) as usize..]);
                 self.base = keep;
                 return;
             }

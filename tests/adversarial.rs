@@ -202,3 +202,29 @@ fn occurrences_that_each_open_a_comment_that_never_closes() {
     assert_eq!(out.secrets().len(), 1);
     check(&input);
 }
+
+#[test]
+fn a_statement_held_across_blocks_is_decided_by_any_length_of_the_next_block() {
+    // A stream copies only part of a block behind the bytes it holds back (4 KiB, doubled
+    // while the held statement is undecided) and reads the rest in place. Here the separator
+    // comes 5, 9, 17 and 40 KiB into the next block, so the copied part doubles zero to four
+    // times, and the blocks are cut before, inside and after the key.
+    for gap in [5 << 10, 9 << 10, 17 << 10, 40 << 10] {
+        let input = [
+            b"SELECT 1; ALTER CONNECTION c SET ('type' = 'x', 'password' ".as_slice(),
+            &[b"/*".as_slice(), &vec![b'-'; gap], b"*/"].concat(),
+            b" = 'p1', token = t2); CREATE CONNECTION d WITH ('api-key' = 'k3');\n",
+        ]
+        .concat();
+        let whole = Redactor::new().redact_bytes(&input);
+        let values: Vec<_> = whole.secrets().iter().map(|s| s.value()).collect();
+        assert_eq!(values, ["p1", "t2", "k3"]);
+        let key = input.windows(10).position(|w| w == b"'password'").unwrap();
+        for cut in [key - 3, key + 4, key + 11, key + 200] {
+            let streamed = common::stream_cut(&Redactor::new(), &input, &[cut]);
+            common::assert_stream_matches(&whole, &streamed);
+            let streamed = common::stream_cut(&Redactor::new(), &input, &[cut, cut + gap / 2]);
+            common::assert_stream_matches(&whole, &streamed);
+        }
+    }
+}
