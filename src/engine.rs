@@ -330,29 +330,9 @@ impl Engine {
             .warnings
             .sort_by_key(|w| std::cmp::Reverse(w.start));
         loop {
-            if let Some((run_start, start, at)) = self.open {
-                let still_open = self.runs.iter().find_map(|r| {
-                    (r.start == run_start)
-                        .then(|| r.open_mask(policy))
-                        .flatten()
-                        .filter(|m| m.0 == start)
-                });
-                if let Some((_, to)) = still_open {
-                    self.out = self.out.max(to);
+            if let Some(open) = self.open {
+                if self.mask_still_open(open, win, base, policy, sink) {
                     return;
-                }
-                self.open = None;
-                let index = self
-                    .found
-                    .secrets
-                    .iter()
-                    .position(|(r, s)| *r == run_start && s.start == start);
-                if let Some(index) = index {
-                    let (_, mut secret) = self.found.secrets.remove(index);
-                    secret.start = at;
-                    self.out = self.out.max(secret.end);
-                    self.last_mask_end = self.out;
-                    sink.secret(secret.secret(win, base));
                 }
                 continue;
             }
@@ -408,6 +388,43 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// A mask written before its end was known: true while its run still reads the value
+    /// (the bytes it has covered so far are skipped); once the value ends, its secret is
+    /// written and the mask is closed.
+    fn mask_still_open<'w>(
+        &mut self,
+        (run_start, start, at): (u64, u64, u64),
+        win: &'w [u8],
+        base: u64,
+        policy: &Policy,
+        sink: &mut dyn Sink<'w>,
+    ) -> bool {
+        let still_open = self.runs.iter().find_map(|r| {
+            (r.start == run_start)
+                .then(|| r.open_mask(policy))
+                .flatten()
+                .filter(|m| m.0 == start)
+        });
+        if let Some((_, to)) = still_open {
+            self.out = self.out.max(to);
+            return true;
+        }
+        self.open = None;
+        let index = self
+            .found
+            .secrets
+            .iter()
+            .position(|(r, s)| *r == run_start && s.start == start);
+        if let Some(index) = index {
+            let (_, mut secret) = self.found.secrets.remove(index);
+            secret.start = at;
+            self.out = self.out.max(secret.end);
+            self.last_mask_end = self.out;
+            sink.secret(secret.secret(win, base));
+        }
+        false
     }
 
     fn write_text<'w>(&mut self, win: &'w [u8], base: u64, to: u64, sink: &mut dyn Sink<'w>) {
