@@ -7,11 +7,11 @@
 //! skipped; before the end every verb is read, by the same reader, at least as far as its
 //! header goes (a few tokens where it is not a connection statement). Each occurrence gets a
 //! [`Run`], the one reader of the grammar; a run alone reads on with one lexer over the window
-//! until the next occurrence starts. Runs advance together, the one furthest behind first; two runs that reach
-//! the same position in the same state are merged (also inside a comment, whoever opened it),
-//! and a run opening a comment inside one another run has scanned skips to where that scan
-//! ended ([`Scanned`](crate::reader::Scanned)), so however occurrences overlap each byte is lexed by a bounded number of
-//! runs and time stays linear.
+//! until the next occurrence starts. Runs advance together, the one furthest behind first; two
+//! runs that reach the same position in the same state are merged (also inside a comment,
+//! whoever opened it), and a run opening a comment inside one another run has scanned skips to
+//! where that scan ended ([`Scanned`](crate::reader::Scanned)), so however occurrences overlap
+//! each byte is lexed by a bounded number of runs and time stays linear.
 //!
 //! Invariant: the sink receives the same calls whatever the windows are, as long as every
 //! window starts at or before [`Engine::advance`]'s returned position and ends after it.
