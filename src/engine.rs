@@ -23,16 +23,16 @@ use crate::reader::{Run, Step};
 use crate::redact::Policy;
 use crate::secret::{Secret, Warning};
 
-/// How many bytes at the end of `win` could begin `CREATE` or `ALTER`: the search holds them
+/// How many bytes at the end of `win` could begin a verb (`CREATE`, `SET`, …): the search holds them
 /// back until more input shows what they are.
 fn keyword_tail(win: &[u8]) -> u64 {
     (1..=5)
         .rev()
         .find(|&n| {
             n <= win.len()
-                && ["create", "alter"].iter().any(|k| {
-                    k.len() > n && k.as_bytes()[..n].eq_ignore_ascii_case(&win[win.len() - n..])
-                })
+                && find::VERBS
+                    .iter()
+                    .any(|k| k.len() > n && k[..n].eq_ignore_ascii_case(&win[win.len() - n..]))
         })
         .unwrap_or(0) as u64
 }
@@ -173,7 +173,7 @@ impl Engine {
         self.blocked.resize(self.runs.len(), false);
         loop {
             if self.next.is_none() {
-                self.next = self.find_next(win, base, scan_to, eof);
+                self.next = self.find_next(win, base, scan_to, eof, policy.connections_only);
             }
             let behind = (0..self.runs.len())
                 .filter(|&i| !self.blocked[i])
@@ -181,6 +181,10 @@ impl Engine {
             match (behind, self.next) {
                 (b, Some((start, line))) if b.is_none_or(|i| self.runs[i].pos() >= start) => {
                     self.next = None;
+                    if self.found.claims.contains(&start) {
+                        // a connection statement's header read this verb
+                        continue;
+                    }
                     self.overlapped |= self.runs.iter().any(|r| !r.is_done());
                     self.runs.push(Run::new(start, line, self.collect));
                     self.blocked.push(false);
@@ -205,6 +209,11 @@ impl Engine {
                             self.merge(i);
                         }
                         Step::Done => {}
+                    }
+                    for &claim in &self.found.claims {
+                        for run in self.runs.iter_mut().filter(|r| r.start == claim) {
+                            run.stop();
+                        }
                     }
                     if self.runs[i].is_done() {
                         self.found.forget(self.runs[i].start);
@@ -232,6 +241,7 @@ impl Engine {
             keep = keep.min(self.out.max(start));
         }
         let keep = keep.max(base).min(end);
+        self.found.claims.retain(|&c| c >= keep);
         self.count_lines(win, base, keep);
         keep
     }
@@ -248,7 +258,14 @@ impl Engine {
     /// it (an escaped `\n` before it counts as a break, as in JSON records). At the end of the
     /// input (`eof`), none after the last `CONNECTION`: no statement can start there, so a
     /// script without connection statements costs one search.
-    fn find_next(&mut self, win: &[u8], base: u64, scan_to: u64, eof: bool) -> Option<(u64, u64)> {
+    fn find_next(
+        &mut self,
+        win: &[u8],
+        base: u64,
+        scan_to: u64,
+        eof: bool,
+        connections_only: bool,
+    ) -> Option<(u64, u64)> {
         while self.search_from < scan_to {
             let from = (self.search_from - base) as usize;
             let found = find::verb(win, from).filter(|&s| base + (s as u64) < scan_to);
@@ -265,7 +282,7 @@ impl Engine {
             };
             if !glued {
                 let start = base + at as u64;
-                if eof {
+                if eof && connections_only {
                     if self.connection_at.is_none_or(|c| c < start) {
                         let next = find::connection(win, at);
                         self.connection_at = Some(next.map_or(u64::MAX, |c| base + c as u64));
@@ -325,7 +342,7 @@ impl Engine {
     ) {
         self.found
             .secrets
-            .sort_by_key(|(run, s)| std::cmp::Reverse((s.start, *run)));
+            .sort_by_key(|(run, s)| std::cmp::Reverse((s.start, s.credential, *run)));
         self.found
             .warnings
             .sort_by_key(|w| std::cmp::Reverse(w.start));

@@ -57,14 +57,20 @@ impl Fragment {
     }
 }
 
-static VERB: LazyLock<Fragment> = LazyLock::new(|| Fragment::new(&["cre", "alt"], 0));
+static VERB: LazyLock<Fragment> =
+    LazyLock::new(|| Fragment::new(&["cre", "alt", "set", "cop", "unl", "cha", "gra"], 0));
 static CONNECTION: LazyLock<Fragment> = LazyLock::new(|| Fragment::new(&["ecti"], 4));
 
-/// The first `CREATE` or `ALTER` starting at or after `from`.
+/// The words that can start a statement the engine reads (SPEC §2 and §8).
+pub(crate) const VERBS: [&[u8]; 7] = [
+    b"create", b"alter", b"set", b"copy", b"unload", b"change", b"grant",
+];
+
+/// The first verb ([`VERBS`]) starting at or after `from`.
 pub(crate) fn verb(hay: &[u8], from: usize) -> Option<usize> {
     VERB.find(hay, from, |i| {
         let rest = &hay[i..];
-        starts_with_ignore_case(rest, b"create") || starts_with_ignore_case(rest, b"alter")
+        VERBS.iter().any(|v| starts_with_ignore_case(rest, v))
     })
 }
 

@@ -45,6 +45,9 @@ pub(crate) struct Pending {
     pub start: u64,
     pub end: u64,
     pub line: u64,
+    /// Found in a credential statement: where a connection statement reports the same value,
+    /// its report wins.
+    pub credential: bool,
 }
 
 impl Pending {
@@ -139,6 +142,8 @@ pub(crate) struct Texts {
     /// is, if it does.
     pub key: Short,
     pub key_at: Option<(u64, u64)>,
+    /// A secret statement's name: the key of the value after `AS`.
+    pub secret_name: Short,
 }
 
 /// What readers report, which the engine orders and merges, and what they share.
@@ -152,6 +157,8 @@ pub(crate) struct Found {
     live: usize,
     /// The last comment stretch a run scanned, for runs that open a comment inside it.
     pub scanned: crate::reader::Scanned,
+    /// Starts of verbs that a connection statement's header read: they start nothing.
+    pub claims: Vec<u64>,
 }
 
 impl Found {
@@ -171,6 +178,7 @@ impl Found {
                 t.raw_part.clear();
                 t.key.clear();
                 t.key_at = None;
+                t.secret_name.clear();
                 self.live += 1;
                 self.live - 1
             }
@@ -192,5 +200,6 @@ impl Found {
         self.warnings.clear();
         self.live = 0;
         self.scanned = Default::default();
+        self.claims.clear();
     }
 }
