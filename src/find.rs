@@ -81,6 +81,91 @@ pub(crate) fn connection(hay: &[u8], from: usize) -> Option<usize> {
     })
 }
 
+/// Where a credential statement's body may hold something to mask: the start of a fragment of
+/// the rule (in any case, `_` and `.` for `-`), of a key the user added, or of `IDENTIFIED`.
+/// Candidates come from a prefilter over every case (and separator) variant of each one's first
+/// three bytes and are then compared whole, so a body with none of them is skimmed, not read.
+#[derive(Clone, Debug)]
+pub(crate) struct Triggers {
+    search: Option<Prefilter>,
+    /// Normalized fragments (`keys::normalized`), compared as the rule reads keys.
+    fragments: Vec<Vec<u8>>,
+    /// Compared ASCII-case-insensitively: the added keys and `identified`.
+    words: Vec<Vec<u8>>,
+}
+
+impl Triggers {
+    pub(crate) fn new(fragments: &[Vec<u8>], extra_keys: &[String]) -> Triggers {
+        let mut words: Vec<Vec<u8>> = extra_keys.iter().map(|k| k.as_bytes().to_vec()).collect();
+        words.push(b"identified".to_vec());
+        let mut variants: Vec<Vec<u8>> = Vec::new();
+        for stem in fragments.iter().chain(&words) {
+            let stem = &stem[..stem.len().min(3)];
+            let mut these: Vec<Vec<u8>> = vec![Vec::new()];
+            for &b in stem {
+                let options: Vec<u8> = match b {
+                    b'-' | b'_' | b'.' => vec![b'-', b'_', b'.'],
+                    b if b.is_ascii_alphabetic() => {
+                        vec![b.to_ascii_lowercase(), b.to_ascii_uppercase()]
+                    }
+                    b => vec![b],
+                };
+                these = these
+                    .iter()
+                    .flat_map(|v| {
+                        options.iter().map(move |&o| {
+                            let mut v = v.clone();
+                            v.push(o);
+                            v
+                        })
+                    })
+                    .collect();
+            }
+            variants.extend(these.into_iter().filter(|v| !v.is_empty()));
+        }
+        variants.sort();
+        variants.dedup();
+        Triggers {
+            search: Prefilter::new(MatchKind::LeftmostFirst, &variants),
+            fragments: fragments
+                .iter()
+                .filter(|f| !f.is_empty())
+                .cloned()
+                .collect(),
+            words,
+        }
+    }
+
+    /// The first trigger at or after `from`; one the window cuts (`!eof`) counts.
+    pub(crate) fn find(&self, hay: &[u8], from: usize, eof: bool) -> Option<usize> {
+        let search = self.search.as_ref()?;
+        let mut at = from;
+        while at < hay.len() {
+            let c = search.find(hay, Span::from(at..hay.len()))?.start;
+            if self.is_at(&hay[c..], eof) {
+                return Some(c);
+            }
+            at = c + 1;
+        }
+        None
+    }
+
+    fn is_at(&self, rest: &[u8], eof: bool) -> bool {
+        let normal = |b: u8| match b.to_ascii_lowercase() {
+            b'_' | b'.' => b'-',
+            b => b,
+        };
+        let cut = |len: usize| !eof && rest.len() < len;
+        self.fragments.iter().any(|f| {
+            cut(f.len())
+                || (rest.len() >= f.len() && rest.iter().zip(f).all(|(&a, &b)| normal(a) == b))
+        }) || self
+            .words
+            .iter()
+            .any(|w| cut(w.len()) || starts_with_ignore_case(rest, w))
+    }
+}
+
 fn starts_with_ignore_case(hay: &[u8], word: &[u8]) -> bool {
     hay.len() >= word.len() && hay[..word.len()].eq_ignore_ascii_case(word)
 }

@@ -159,6 +159,9 @@ pub(crate) struct Found {
     pub scanned: crate::reader::Scanned,
     /// Starts of verbs that a connection statement's header read: they start nothing.
     pub claims: Vec<u64>,
+    /// `(from, at, end)`: the first trigger (`find::Triggers`) at or after `from` is at `at`
+    /// (`u64::MAX`: none before `end`, where the window that was searched ended).
+    pub trigger: Option<(u64, u64, u64)>,
 }
 
 impl Found {
@@ -201,5 +204,6 @@ impl Found {
         self.live = 0;
         self.scanned = Default::default();
         self.claims.clear();
+        self.trigger = None;
     }
 }

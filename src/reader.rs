@@ -460,6 +460,10 @@ impl Run {
         if self.is_done() {
             return Step::Done;
         }
+        if self.cred && !self.secret && self.partial.is_none() && matches!(self.phase, Phase::Body)
+        {
+            self.skim(cx, limit);
+        }
         let tok = match self.next_token(cx, limit) {
             Ok(tok) => tok,
             Err(Step::Done) => {
@@ -478,6 +482,53 @@ impl Run {
         } else {
             Step::Progress
         }
+    }
+
+    /// In a credential statement's body with nothing pending, steps over what cannot hold a
+    /// secret: everything before the next trigger ([`crate::find::Triggers`]), literals skipped
+    /// whole, up to a byte that changes how the rest reads (a comment, a `;`, one the window
+    /// does not show the meaning of yet). Tokens are read again from the last `(`, `)` or `,`
+    /// before where it stops: after each of them every credential statement's phase is `Body`,
+    /// as here, so what follows reads as if every token before had been read, and what was
+    /// stepped over holds no key a credential statement masks.
+    fn skim(&mut self, cx: &mut Cx<'_, '_>, limit: u64) {
+        let win = cx.win;
+        let stop = (limit.min(cx.base + win.len() as u64) - cx.base) as usize;
+        let start = (self.pos - cx.base) as usize;
+        // `bound`: where the phase is known to be `Body` (outside literals)
+        let (mut at, mut bound) = (start, start);
+        let resume = loop {
+            if at >= stop {
+                break bound;
+            }
+            let trigger = next_trigger(cx, at);
+            let end = stop.min(trigger);
+            let significant = win[at..end]
+                .iter()
+                .position(|&b| matches!(b, b'\'' | b'"' | b'`' | b';' | b'-' | b'/' | b'\\'))
+                .map(|i| at + i);
+            bound = last_boundary(win, at, significant.unwrap_or(end)).unwrap_or(bound);
+            let Some(l) = significant else {
+                break bound;
+            };
+            let literal = match (win[l], win.get(l + 1)) {
+                (q @ (b'\'' | b'"' | b'`'), _) => Some(lexer::scan_quoted(win, l + 1, q, cx.eof)),
+                (b'\\', Some(b'"')) => Some(lexer::scan_escaped_quoted(win, l + 2, cx.eof)),
+                // part of a word or another token: nothing changes
+                (b'-', Some(&b)) if b != b'-' => None,
+                (b'/', Some(&b)) if b != b'*' => None,
+                (b'\\', Some(_)) => None,
+                // a `;`, a comment, or a byte the window does not show the meaning of
+                _ => break bound,
+            };
+            match literal {
+                None => at = l + 1,
+                Some(Scan::Closed(e)) if e <= end => at = e,
+                // a literal that holds the trigger (it may be a key) or runs on
+                Some(_) => break bound,
+            }
+        };
+        self.pos = cx.base + resume as u64;
     }
 
     /// The line of `at`, which is at or after every position asked for before.
@@ -1191,6 +1242,41 @@ fn claim(cx: &mut Cx<'_, '_>, at: u64, word: &[u8]) {
     .any(|w| is(word, w))
     {
         cx.found.claims.push(at);
+    }
+}
+
+/// The position after the last `(`, `)` or `,` in `win[from..to]` (bytes outside literals and
+/// comments, where each of them is a token of its own).
+fn last_boundary(win: &[u8], from: usize, to: usize) -> Option<usize> {
+    win[from..to]
+        .iter()
+        .rposition(|&b| matches!(b, b'(' | b')' | b','))
+        .map(|i| from + i + 1)
+}
+
+/// The first trigger at or after `at` (an index into the window; `usize::MAX`: none in it),
+/// remembered for the runs that ask again inside the same stretch.
+fn next_trigger(cx: &mut Cx<'_, '_>, at: usize) -> usize {
+    let q = cx.base + at as u64;
+    let end = cx.base + cx.win.len() as u64;
+    let known = match cx.found.trigger {
+        Some((from, t, _)) if from <= q && q <= t && t != u64::MAX => Some(t),
+        Some((from, u64::MAX, e)) if from <= q && e == end => Some(u64::MAX),
+        _ => None,
+    };
+    let t = known.unwrap_or_else(|| {
+        let t = cx
+            .policy
+            .triggers
+            .find(cx.win, at, cx.eof)
+            .map_or(u64::MAX, |i| cx.base + i as u64);
+        cx.found.trigger = Some((q, t, end));
+        t
+    });
+    if t == u64::MAX {
+        usize::MAX
+    } else {
+        (t - cx.base) as usize
     }
 }
 

@@ -31,6 +31,8 @@ pub(crate) struct Policy {
     pub fragments: Vec<Vec<u8>>,
     /// Keys added to the sensitive list: sensitive in credential statements too.
     pub extra_keys: Vec<String>,
+    /// Where a credential statement may hold a secret (built from the two above).
+    pub triggers: crate::find::Triggers,
 }
 
 impl Policy {
@@ -47,12 +49,29 @@ impl Policy {
             lines,
             key_cap,
             connections_only: false,
-            fragments: SENSITIVE_FRAGMENTS
+            fragments: Vec::new(),
+            extra_keys: Vec::new(),
+            triggers: crate::find::Triggers::new(&[], &[]),
+        }
+        .with_fragments(
+            SENSITIVE_FRAGMENTS
                 .iter()
                 .map(|f| keys::normalized(f.as_bytes()))
                 .collect(),
-            extra_keys: Vec::new(),
-        }
+            Vec::new(),
+        )
+    }
+
+    /// The policy with these fragments (normalized) and added keys.
+    pub(crate) fn with_fragments(
+        mut self,
+        fragments: Vec<Vec<u8>>,
+        extra_keys: Vec<String>,
+    ) -> Self {
+        self.triggers = crate::find::Triggers::new(&fragments, &extra_keys);
+        self.fragments = fragments;
+        self.extra_keys = extra_keys;
+        self
     }
 }
 
@@ -286,14 +305,14 @@ impl RedactorBuilder {
             .filter(|k| !DEFAULT_KEYS.iter().any(|d| d.eq_ignore_ascii_case(k)))
             .cloned()
             .collect();
-        let mut policy = Policy::new(self.keys, self.mask, self.strict, self.lines);
-        policy.connections_only = self.connections_only;
-        policy.fragments = self
+        let fragments = self
             .fragments
             .iter()
             .map(|f| keys::normalized(f.as_bytes()))
             .collect();
-        policy.extra_keys = extra_keys;
+        let mut policy = Policy::new(self.keys, self.mask, self.strict, self.lines)
+            .with_fragments(fragments, extra_keys);
+        policy.connections_only = self.connections_only;
         Redactor {
             policy: Arc::new(policy),
         }
