@@ -41,8 +41,8 @@ fn keyword_tail(win: &[u8]) -> u64 {
 /// holds the next `CREATE` or `ALTER` (all whole lines when there is none). Those lines cannot
 /// hold a statement, so they pass through as they are. A keyword never spans a line break, so
 /// one search finds where the next candidate line starts.
-pub(crate) fn clean_lines(data: &[u8]) -> usize {
-    let next = find::verb(data, 0).unwrap_or(data.len());
+pub(crate) fn clean_lines(data: &[u8], credentials: bool) -> usize {
+    let next = find::verb(data, 0, credentials).unwrap_or(data.len());
     memchr::memrchr(b'\n', &data[..next]).map_or(0, |i| i + 1)
 }
 
@@ -89,6 +89,9 @@ pub(crate) struct Engine {
     /// A statement started inside the body of another one.
     overlapped: bool,
     collect: bool,
+    verbs: find::VerbCursor,
+    /// Verbs a connection statement's header read before they were reached (in order).
+    claimed: Vec<u64>,
 }
 
 impl Engine {
@@ -109,6 +112,8 @@ impl Engine {
             last_warning: None,
             overlapped: false,
             collect,
+            verbs: find::VerbCursor::default(),
+            claimed: Vec::new(),
         }
     }
 
@@ -125,6 +130,8 @@ impl Engine {
         self.last_mask_end = base;
         self.last_warning = None;
         self.overlapped = false;
+        self.verbs = find::VerbCursor::default();
+        self.claimed.clear();
     }
 
     /// True once a statement started inside the body of another (in a literal or comment of
@@ -181,8 +188,9 @@ impl Engine {
             match (behind, self.next) {
                 (b, Some((start, line))) if b.is_none_or(|i| self.runs[i].pos() >= start) => {
                     self.next = None;
-                    if self.found.claims.contains(&start) {
-                        // a connection statement's header read this verb
+                    // a connection statement's header read this verb: it starts nothing
+                    self.claimed.retain(|&c| c >= start);
+                    if self.claimed.first() == Some(&start) {
                         continue;
                     }
                     self.overlapped |= self.runs.iter().any(|r| !r.is_done());
@@ -210,11 +218,13 @@ impl Engine {
                         }
                         Step::Done => {}
                     }
-                    for &claim in &self.found.claims {
-                        for run in self.runs.iter_mut().filter(|r| r.start == claim) {
-                            run.stop();
+                    for claim in self.found.claims.drain(..) {
+                        match self.runs.iter_mut().find(|r| r.start == claim) {
+                            Some(run) => run.stop(),
+                            None => self.claimed.push(claim),
                         }
                     }
+                    self.claimed.sort_unstable();
                     if self.runs[i].is_done() {
                         self.found.forget(self.runs[i].start);
                         self.runs.swap_remove(i);
@@ -241,7 +251,6 @@ impl Engine {
             keep = keep.min(self.out.max(start));
         }
         let keep = keep.max(base).min(end);
-        self.found.claims.retain(|&c| c >= keep);
         self.count_lines(win, base, keep);
         keep
     }
@@ -268,7 +277,10 @@ impl Engine {
     ) -> Option<(u64, u64)> {
         while self.search_from < scan_to {
             let from = (self.search_from - base) as usize;
-            let found = find::verb(win, from).filter(|&s| base + (s as u64) < scan_to);
+            let found = self
+                .verbs
+                .next(win, base, from, !connections_only)
+                .filter(|&s| base + (s as u64) < scan_to);
             let Some(at) = found else {
                 self.search_from = scan_to;
                 return None;

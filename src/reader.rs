@@ -501,7 +501,8 @@ impl Run {
             if at >= stop {
                 break bound;
             }
-            let trigger = next_trigger(cx, at);
+            // a trigger that starts before `at` is in a word that starts after `bound`
+            let trigger = next_trigger(cx, at).max(at);
             let end = stop.min(trigger);
             let significant = win[at..end]
                 .iter()

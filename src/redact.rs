@@ -540,7 +540,7 @@ impl Redactor {
         let mut start = 0;
         let mut line = 1;
         while start < sql.len() {
-            let clean = engine::clean_lines(&sql[start..]);
+            let clean = engine::clean_lines(&sql[start..], !self.policy.connections_only);
             if clean > 0 {
                 sink.text(&sql[start..start + clean]);
                 line += lexer::count_newlines(&sql[start..start + clean]);
