@@ -244,6 +244,8 @@ pub(crate) struct Run {
     cred: bool,
     /// A secret statement (`CREATE … SECRET`, `ALTER SECRET`): `AS` introduces its value.
     secret: bool,
+    /// How far [`Run::skim`] has looked: it does not look at a byte twice.
+    skimmed: u64,
     name_parts: u8,
     phase: Phase,
     partial: Option<Partial>,
@@ -262,6 +264,7 @@ impl Run {
             collect,
             cred: false,
             secret: false,
+            skimmed: start,
             name_parts: 0,
             phase: Phase::Header {
                 verb: false,
@@ -460,7 +463,11 @@ impl Run {
         if self.is_done() {
             return Step::Done;
         }
-        if self.cred && !self.secret && self.partial.is_none() && matches!(self.phase, Phase::Body)
+        if self.cred
+            && !self.secret
+            && self.partial.is_none()
+            && self.pos >= self.skimmed
+            && matches!(self.phase, Phase::Body)
         {
             self.skim(cx, limit);
         }
@@ -499,6 +506,7 @@ impl Run {
         let (mut at, mut bound) = (start, start);
         let resume = loop {
             if at >= stop {
+                self.skimmed = cx.base + stop as u64;
                 break bound;
             }
             // a trigger that starts before `at` is in a word that starts after `bound`
@@ -510,8 +518,11 @@ impl Run {
                 .map(|i| at + i);
             bound = last_boundary(win, at, significant.unwrap_or(end)).unwrap_or(bound);
             let Some(l) = significant else {
+                self.skimmed = cx.base + end as u64;
                 break bound;
             };
+            // tokens are read again from `bound`; the skim looks again past `l`
+            self.skimmed = cx.base + l as u64 + 1;
             let literal = match (win[l], win.get(l + 1)) {
                 (q @ (b'\'' | b'"' | b'`'), _) => Some(lexer::scan_quoted(win, l + 1, q, cx.eof)),
                 (b'\\', Some(b'"')) => Some(lexer::scan_escaped_quoted(win, l + 2, cx.eof)),
