@@ -76,6 +76,8 @@ pub(crate) struct Engine {
     /// At the end of the input: where the next `CONNECTION` after the last occurrence found
     /// starts (`u64::MAX`: none), if known.
     connection_at: Option<u64>,
+    /// The same for the next trigger of a credential statement (`find::Triggers`).
+    trigger_at: Option<u64>,
     /// Newlines are counted up to here.
     line_at: u64,
     line: u64,
@@ -104,6 +106,7 @@ impl Engine {
             search_from: base,
             next: None,
             connection_at: None,
+            trigger_at: None,
             line_at: base,
             line,
             out: base,
@@ -152,6 +155,7 @@ impl Engine {
     ) -> u64 {
         let end = base + win.len() as u64;
         self.connection_at = None;
+        self.trigger_at = None;
         let scan_to = if eof {
             end
         } else {
@@ -180,7 +184,7 @@ impl Engine {
         self.blocked.resize(self.runs.len(), false);
         loop {
             if self.next.is_none() {
-                self.next = self.find_next(win, base, scan_to, eof, policy.connections_only);
+                self.next = self.find_next(win, base, scan_to, eof, policy);
             }
             let behind = (0..self.runs.len())
                 .filter(|&i| !self.blocked[i])
@@ -273,8 +277,9 @@ impl Engine {
         base: u64,
         scan_to: u64,
         eof: bool,
-        connections_only: bool,
+        policy: &Policy,
     ) -> Option<(u64, u64)> {
+        let connections_only = policy.connections_only;
         while self.search_from < scan_to {
             let from = (self.search_from - base) as usize;
             let found = self
@@ -294,12 +299,19 @@ impl Engine {
             };
             if !glued {
                 let start = base + at as u64;
-                if eof && connections_only {
+                if eof {
                     if self.connection_at.is_none_or(|c| c < start) {
                         let next = find::connection(win, at);
                         self.connection_at = Some(next.map_or(u64::MAX, |c| base + c as u64));
                     }
-                    if self.connection_at == Some(u64::MAX) {
+                    // a credential statement holds a secret only where a trigger stands
+                    if !connections_only && self.trigger_at.is_none_or(|t| t < start) {
+                        let next = policy.triggers.find(win, at, true);
+                        let after = |t: usize| (base + t as u64).max(start);
+                        self.trigger_at = Some(next.map_or(u64::MAX, after));
+                    }
+                    let trigger_after = !connections_only && self.trigger_at != Some(u64::MAX);
+                    if self.connection_at == Some(u64::MAX) && !trigger_after {
                         self.search_from = scan_to;
                         return None;
                     }
