@@ -76,8 +76,6 @@ pub(crate) struct Engine {
     /// At the end of the input: where the next `CONNECTION` after the last occurrence found
     /// starts (`u64::MAX`: none), if known.
     connection_at: Option<u64>,
-    /// The same for the next trigger of a credential statement (`find::Triggers`).
-    trigger_at: Option<u64>,
     /// Newlines are counted up to here.
     line_at: u64,
     line: u64,
@@ -106,7 +104,6 @@ impl Engine {
             search_from: base,
             next: None,
             connection_at: None,
-            trigger_at: None,
             line_at: base,
             line,
             out: base,
@@ -155,7 +152,6 @@ impl Engine {
     ) -> u64 {
         let end = base + win.len() as u64;
         self.connection_at = None;
-        self.trigger_at = None;
         let scan_to = if eof {
             end
         } else {
@@ -305,12 +301,11 @@ impl Engine {
                         self.connection_at = Some(next.map_or(u64::MAX, |c| base + c as u64));
                     }
                     // a credential statement holds a secret only where a trigger stands
-                    if !connections_only && self.trigger_at.is_none_or(|t| t < start) {
-                        let next = policy.triggers.find(win, at, true);
-                        let after = |t: usize| (base + t as u64).max(start);
-                        self.trigger_at = Some(next.map_or(u64::MAX, after));
-                    }
-                    let trigger_after = !connections_only && self.trigger_at != Some(u64::MAX);
+                    let trigger_after = !connections_only
+                        && self
+                            .found
+                            .next_trigger(win, base, at, true, &policy.triggers)
+                            != u64::MAX;
                     if self.connection_at == Some(u64::MAX) && !trigger_after {
                         self.search_from = scan_to;
                         return None;

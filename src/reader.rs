@@ -1266,29 +1266,15 @@ fn last_boundary(win: &[u8], from: usize, to: usize) -> Option<usize> {
         .map(|i| from + i + 1)
 }
 
-/// The first trigger at or after `at` (an index into the window; `usize::MAX`: none in it),
-/// remembered for the runs that ask again inside the same stretch.
+/// The first trigger at or after `at` (an index into the window; `usize::MAX`: none in it).
 fn next_trigger(cx: &mut Cx<'_, '_>, at: usize) -> usize {
-    let q = cx.base + at as u64;
-    let end = cx.base + cx.win.len() as u64;
-    let known = match cx.found.trigger {
-        Some((from, t, _)) if from <= q && q <= t && t != u64::MAX => Some(t),
-        Some((from, u64::MAX, e)) if from <= q && e == end => Some(u64::MAX),
-        _ => None,
-    };
-    let t = known.unwrap_or_else(|| {
-        let t = cx
-            .policy
-            .triggers
-            .find(cx.win, at, cx.eof)
-            .map_or(u64::MAX, |i| cx.base + i as u64);
-        cx.found.trigger = Some((q, t, end));
-        t
-    });
+    let t = cx
+        .found
+        .next_trigger(cx.win, cx.base, at, cx.eof, &cx.policy.triggers);
     if t == u64::MAX {
         usize::MAX
     } else {
-        (t - cx.base) as usize
+        (t - cx.base).max(at as u64) as usize
     }
 }
 
