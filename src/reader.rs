@@ -157,6 +157,8 @@ struct Value {
     line: u64,
     /// End of the last part that belongs to the value.
     end: u64,
+    /// End of its first part.
+    first_end: u64,
     /// The raw text may still equal the mask literal (then it is left alone).
     maybe_masked_already: bool,
     uescape_allowed: bool,
@@ -361,15 +363,18 @@ impl Run {
     /// known yet: the stream writes the mask and skips those bytes.
     pub(crate) fn open_mask(&self, policy: &Policy) -> Option<(u64, u64)> {
         match self.phase {
-            Phase::Sep(Treat::Mask) => {
+            Phase::Sep(Treat::Mask) | Phase::Identified(3 | 4) | Phase::SecretAs => {
                 let p = self.partial?;
+                let identified = matches!(self.phase, Phase::Identified(_));
                 let undecided = match p.kind {
                     Long::Quoted(b'\'', Prefix::None) => {
                         p.masklike && p.resume - p.body <= policy.mask_raw.len() as u64
                     }
-                    // a credential statement's value is a literal, never these
-                    Long::Quoted(b'`', _) | Long::Bare if self.cred => return None,
-                    // `SECRET name` names a stored secret
+                    // a credential statement's value is a literal (or after `IDENTIFIED BY` a
+                    // bare word), never these
+                    Long::Quoted(b'`', _) if self.cred => return None,
+                    Long::Bare if self.cred && !identified => return None,
+                    // `SECRET name` names a stored secret; `BY PASSWORD` precedes the value
                     Long::Bare => p.masklike,
                     Long::Quoted(..) => false,
                     Long::BlockComment | Long::LineComment => return None,
@@ -609,7 +614,9 @@ impl Run {
                 // only a value that would be masked is compared with the mask
                 masklike: match kind {
                     Long::Quoted(b'\'', Prefix::None) => self.value_may_start(),
-                    Long::Bare => matches!(self.phase, Phase::Sep(Treat::Mask)),
+                    Long::Bare => {
+                        matches!(self.phase, Phase::Sep(Treat::Mask) | Phase::Identified(3))
+                    }
                     _ => false,
                 },
             });
@@ -698,10 +705,16 @@ impl Run {
         let offset = (cx.base + from as u64 - p.body) as usize;
         if p.masklike {
             p.masklike = match p.kind {
-                // a bare value is compared with `SECRET`, which makes it a reference
-                Long::Bare => b"SECRET"
-                    .get(offset..offset + chunk.len())
-                    .is_some_and(|m| m.eq_ignore_ascii_case(chunk)),
+                // a bare value is compared with `SECRET`, which makes it a reference, and
+                // after `IDENTIFIED BY` with `PASSWORD`, which the value follows
+                Long::Bare => {
+                    let word: &[u8] = match self.phase {
+                        Phase::Identified(_) => b"PASSWORD",
+                        _ => b"SECRET",
+                    };
+                    word.get(offset..offset + chunk.len())
+                        .is_some_and(|m| m.eq_ignore_ascii_case(chunk))
+                }
                 _ => {
                     let mask = &cx.policy.mask_raw;
                     mask.get(offset..offset + chunk.len()) == Some(chunk)
@@ -728,8 +741,8 @@ impl Run {
     /// connection statement: a credential statement's values are literals, and what follows its
     /// `=` otherwise is read as the body it is).
     fn value_starts_bare(&self, tok: Tok) -> bool {
-        matches!(self.phase, Phase::Sep(..))
-            && !self.cred
+        (matches!(self.phase, Phase::Sep(..)) && !self.cred
+            || matches!(self.phase, Phase::Identified(3 | 4)))
             && !matches!(
                 tok,
                 Tok::Space
@@ -872,8 +885,10 @@ impl Run {
                 texts.key.push(word);
                 Phase::Identified(3)
             }
-            (3, Kind::Word) if is(word, "PASSWORD") => Phase::Identified(4),
-            (3 | 4, Kind::Word | Kind::Quoted(b'\'' | b'"' | ESCAPED_QUOTE, _)) => {
+            // after `BY` every token but a literal is read as a bare value, as after `=` in a
+            // connection statement: `PASSWORD` is the keyword, anything else the password
+            (3, Kind::Bare) if tok.masklike && tok.body_end - tok.body == 8 => Phase::Identified(4),
+            (3 | 4, Kind::Bare | Kind::Quoted(b'\'' | b'"' | ESCAPED_QUOTE, _)) => {
                 self.value_part(cx, Treat::Mask, tok)
             }
             _ => self.body(cx, tok),
@@ -1060,6 +1075,7 @@ impl Run {
             start: tok.start,
             line: self.token_line(cx, tok),
             end: tok.end,
+            first_end: tok.end,
             maybe_masked_already,
             uescape_allowed: prefix == Prefix::U,
             // Every kind of value continues with the literals after it: once masked it is a
@@ -1067,7 +1083,11 @@ impl Run {
             glued: matches!(quote, b'"' | b'`' | ESCAPED_QUOTE),
             stage: Stage::AfterPart,
         };
-        if tok.kind == Kind::Bare && tok.masklike && tok.body_end - tok.body == 6 {
+        if tok.kind == Kind::Bare
+            && tok.masklike
+            && tok.body_end - tok.body == 6
+            && matches!(self.phase, Phase::Sep(_))
+        {
             // `SECRET` and a name name a stored secret
             return Phase::Value(Value {
                 stage: Stage::Reference,
@@ -1173,7 +1193,7 @@ impl Run {
             return;
         }
         let value = if self.collect {
-            value_text(cx.win, cx.base, v.start, v.end)
+            value_text(cx.win, cx.base, v.start, v.first_end, v.end)
         } else {
             Text::Owned(String::new())
         };
@@ -1346,11 +1366,12 @@ fn key_text<'w>(cx: &Cx<'_, 'w>, key: &Cand) -> Option<Cow<'w, [u8]>> {
 
 /// The value whose masked span is `start..end` (which `win`, from `base`, holds), as the SQL
 /// engine sees it (SPEC §6): a range of the input when that holds it as it is.
-fn value_text(win: &[u8], base: u64, start: u64, end: u64) -> Text {
+fn value_text(win: &[u8], base: u64, start: u64, first_end: u64, end: u64) -> Text {
     let span = &win[..(end - base) as usize];
     let at = (start - base) as usize;
+    let first_end = (first_end - base) as usize;
     let (mut count, mut first) = (0, None);
-    value_parts(span, at, |part| {
+    value_parts(span, at, first_end, |part| {
         count += 1;
         first = first.or(Some(part));
     });
@@ -1361,7 +1382,7 @@ fn value_text(win: &[u8], base: u64, start: u64, end: u64) -> Text {
         return Text::Input(base + from as u64, base + to as u64);
     }
     let mut parts = Vec::new();
-    let uescape = value_parts(span, at, |part| parts.push(part));
+    let uescape = value_parts(span, at, first_end, |part| parts.push(part));
     let value = decode(
         parts
             .iter()
@@ -1376,6 +1397,7 @@ fn value_text(win: &[u8], base: u64, start: u64, end: u64) -> Text {
 fn value_parts(
     span: &[u8],
     at: usize,
+    first_end: usize,
     mut part: impl FnMut((u8, Prefix, usize, usize)),
 ) -> Option<u8> {
     let mut lexer = Lexer::new(span, true, at);
@@ -1401,11 +1423,14 @@ fn value_parts(
                 at += len;
                 continue;
             }
+            _ if !first => {
+                at += len;
+                continue;
+            }
             _ => {
-                // a bare value is the first and only token that is not a literal
-                let end = match lexer::scan_bare(span, at, true) {
-                    Scan::Closed(end) | Scan::Unterminated(end) | Scan::More(end) => end,
-                };
+                // a bare value is the first and only token that is not a literal; it ends
+                // where the reader found it to end (a bare token, or a word)
+                let end = first_end.clamp(at + 1, span.len());
                 part((0, Prefix::None, at, end));
                 at = end;
                 first = false;
