@@ -178,5 +178,13 @@ pub fn adversarial(size: usize) -> Vec<(&'static str, Vec<u8>, usize)> {
             repeat(b"CREATE CONNECTION /* "),
             0,
         ),
+        // a credential statement's body that the skim cannot step over (no `(`, `)` or `,` to
+        // go on from): each token used to make it look to the end again (quadratic)
+        (
+            "credential_body_without_boundaries",
+            [b"SET ".as_slice(), &repeat(b"# ")].concat(),
+            0,
+        ),
+        ("credential_verbs", repeat(b"SET # "), 0),
     ]
 }

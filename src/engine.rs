@@ -23,16 +23,16 @@ use crate::reader::{Run, Step};
 use crate::redact::Policy;
 use crate::secret::{Secret, Warning};
 
-/// How many bytes at the end of `win` could begin `CREATE` or `ALTER`: the search holds them
+/// How many bytes at the end of `win` could begin a verb (`CREATE`, `SET`, …): the search holds them
 /// back until more input shows what they are.
 fn keyword_tail(win: &[u8]) -> u64 {
     (1..=5)
         .rev()
         .find(|&n| {
             n <= win.len()
-                && ["create", "alter"].iter().any(|k| {
-                    k.len() > n && k.as_bytes()[..n].eq_ignore_ascii_case(&win[win.len() - n..])
-                })
+                && find::VERBS
+                    .iter()
+                    .any(|k| k.len() > n && k[..n].eq_ignore_ascii_case(&win[win.len() - n..]))
         })
         .unwrap_or(0) as u64
 }
@@ -41,8 +41,8 @@ fn keyword_tail(win: &[u8]) -> u64 {
 /// holds the next `CREATE` or `ALTER` (all whole lines when there is none). Those lines cannot
 /// hold a statement, so they pass through as they are. A keyword never spans a line break, so
 /// one search finds where the next candidate line starts.
-pub(crate) fn clean_lines(data: &[u8]) -> usize {
-    let next = find::verb(data, 0).unwrap_or(data.len());
+pub(crate) fn clean_lines(data: &[u8], credentials: bool) -> usize {
+    let next = find::verb(data, 0, credentials).unwrap_or(data.len());
     memchr::memrchr(b'\n', &data[..next]).map_or(0, |i| i + 1)
 }
 
@@ -89,6 +89,9 @@ pub(crate) struct Engine {
     /// A statement started inside the body of another one.
     overlapped: bool,
     collect: bool,
+    verbs: find::VerbCursor,
+    /// Verbs a connection statement's header read before they were reached (in order).
+    claimed: Vec<u64>,
 }
 
 impl Engine {
@@ -109,6 +112,8 @@ impl Engine {
             last_warning: None,
             overlapped: false,
             collect,
+            verbs: find::VerbCursor::default(),
+            claimed: Vec::new(),
         }
     }
 
@@ -125,6 +130,8 @@ impl Engine {
         self.last_mask_end = base;
         self.last_warning = None;
         self.overlapped = false;
+        self.verbs = find::VerbCursor::default();
+        self.claimed.clear();
     }
 
     /// True once a statement started inside the body of another (in a literal or comment of
@@ -173,7 +180,7 @@ impl Engine {
         self.blocked.resize(self.runs.len(), false);
         loop {
             if self.next.is_none() {
-                self.next = self.find_next(win, base, scan_to, eof);
+                self.next = self.find_next(win, base, scan_to, eof, policy);
             }
             let behind = (0..self.runs.len())
                 .filter(|&i| !self.blocked[i])
@@ -181,6 +188,11 @@ impl Engine {
             match (behind, self.next) {
                 (b, Some((start, line))) if b.is_none_or(|i| self.runs[i].pos() >= start) => {
                     self.next = None;
+                    // a connection statement's header read this verb: it starts nothing
+                    self.claimed.retain(|&c| c >= start);
+                    if self.claimed.first() == Some(&start) {
+                        continue;
+                    }
                     self.overlapped |= self.runs.iter().any(|r| !r.is_done());
                     self.runs.push(Run::new(start, line, self.collect));
                     self.blocked.push(false);
@@ -206,6 +218,13 @@ impl Engine {
                         }
                         Step::Done => {}
                     }
+                    for claim in self.found.claims.drain(..) {
+                        match self.runs.iter_mut().find(|r| r.start == claim) {
+                            Some(run) => run.stop(),
+                            None => self.claimed.push(claim),
+                        }
+                    }
+                    self.claimed.sort_unstable();
                     if self.runs[i].is_done() {
                         self.found.forget(self.runs[i].start);
                         self.runs.swap_remove(i);
@@ -248,10 +267,21 @@ impl Engine {
     /// it (an escaped `\n` before it counts as a break, as in JSON records). At the end of the
     /// input (`eof`), none after the last `CONNECTION`: no statement can start there, so a
     /// script without connection statements costs one search.
-    fn find_next(&mut self, win: &[u8], base: u64, scan_to: u64, eof: bool) -> Option<(u64, u64)> {
+    fn find_next(
+        &mut self,
+        win: &[u8],
+        base: u64,
+        scan_to: u64,
+        eof: bool,
+        policy: &Policy,
+    ) -> Option<(u64, u64)> {
+        let connections_only = policy.connections_only;
         while self.search_from < scan_to {
             let from = (self.search_from - base) as usize;
-            let found = find::verb(win, from).filter(|&s| base + (s as u64) < scan_to);
+            let found = self
+                .verbs
+                .next(win, base, from, !connections_only)
+                .filter(|&s| base + (s as u64) < scan_to);
             let Some(at) = found else {
                 self.search_from = scan_to;
                 return None;
@@ -270,7 +300,13 @@ impl Engine {
                         let next = find::connection(win, at);
                         self.connection_at = Some(next.map_or(u64::MAX, |c| base + c as u64));
                     }
-                    if self.connection_at == Some(u64::MAX) {
+                    // a credential statement holds a secret only where a trigger stands
+                    let trigger_after = !connections_only
+                        && self
+                            .found
+                            .next_trigger(win, base, at, true, &policy.triggers)
+                            != u64::MAX;
+                    if self.connection_at == Some(u64::MAX) && !trigger_after {
                         self.search_from = scan_to;
                         return None;
                     }
@@ -325,7 +361,7 @@ impl Engine {
     ) {
         self.found
             .secrets
-            .sort_by_key(|(run, s)| std::cmp::Reverse((s.start, *run)));
+            .sort_by_key(|(run, s)| std::cmp::Reverse((s.start, s.credential, *run)));
         self.found
             .warnings
             .sort_by_key(|w| std::cmp::Reverse(w.start));

@@ -45,6 +45,9 @@ pub(crate) struct Pending {
     pub start: u64,
     pub end: u64,
     pub line: u64,
+    /// Found in a credential statement: where a connection statement reports the same value,
+    /// its report wins.
+    pub credential: bool,
 }
 
 impl Pending {
@@ -139,6 +142,8 @@ pub(crate) struct Texts {
     /// is, if it does.
     pub key: Short,
     pub key_at: Option<(u64, u64)>,
+    /// A secret statement's name: the key of the value after `AS`.
+    pub secret_name: Short,
 }
 
 /// What readers report, which the engine orders and merges, and what they share.
@@ -152,6 +157,12 @@ pub(crate) struct Found {
     live: usize,
     /// The last comment stretch a run scanned, for runs that open a comment inside it.
     pub scanned: crate::reader::Scanned,
+    /// Starts of verbs that a connection statement's header read: they start nothing.
+    pub claims: Vec<u64>,
+    /// `(from, at, end)`: the first trigger (`find::Triggers`) at or after `from` is at `at`
+    /// (`u64::MAX`: none before `end`, where the window that was searched ended). Two, for the
+    /// engine looking one verb ahead and the run reading behind it.
+    pub trigger: [Option<(u64, u64, u64)>; 2],
 }
 
 impl Found {
@@ -171,6 +182,7 @@ impl Found {
                 t.raw_part.clear();
                 t.key.clear();
                 t.key_at = None;
+                t.secret_name.clear();
                 self.live += 1;
                 self.live - 1
             }
@@ -186,11 +198,44 @@ impl Found {
         }
     }
 
+    /// The first trigger of a credential statement (`find::Triggers`) at or after `at` in `win`
+    /// (which holds the input from `base`), absolute; `u64::MAX`: none in the window. Runs and
+    /// the engine ask in nearly increasing order, so the answer is remembered.
+    pub(crate) fn next_trigger(
+        &mut self,
+        win: &[u8],
+        base: u64,
+        at: usize,
+        eof: bool,
+        triggers: &crate::find::Triggers,
+    ) -> u64 {
+        let q = base + at as u64;
+        let end = base + win.len() as u64;
+        let known = self.trigger.iter().find_map(|memo| match *memo {
+            Some((from, t, _)) if from <= q && q <= t && t != u64::MAX => Some(t),
+            Some((from, u64::MAX, e)) if from <= q && e == end => Some(u64::MAX),
+            _ => None,
+        });
+        known.unwrap_or_else(|| {
+            let t = triggers
+                .find(win, at, eof)
+                .map_or(u64::MAX, |i| (base + i as u64).max(q));
+            // replace the memo that starts further back
+            let slot = usize::from(
+                self.trigger[0].map_or(0, |m| m.0) > self.trigger[1].map_or(0, |m| m.0),
+            );
+            self.trigger[slot] = Some((q, t, end));
+            t
+        })
+    }
+
     /// Forgets everything, keeping the allocations.
     pub(crate) fn clear(&mut self) {
         self.secrets.clear();
         self.warnings.clear();
         self.live = 0;
         self.scanned = Default::default();
+        self.claims.clear();
+        self.trigger = [None; 2];
     }
 }

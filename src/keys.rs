@@ -28,6 +28,27 @@ pub const DEFAULT_KEYS: &[&str] = &[
     "client-secret",
 ];
 
+/// Flink's rule for sensitive options, which credential statements (SPEC §8) follow: a key is
+/// sensitive when, ASCII-lower-cased and with `_` and `.` read as `-`, it contains one of these.
+pub const SENSITIVE_FRAGMENTS: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "api-key",
+    "apikey",
+    "key-id",
+    "access-key",
+    "private-key",
+    "service-key",
+    "account-key",
+    "credential",
+    "jaas-config",
+    "auth-params",
+    "basic-auth",
+    "http-headers",
+];
+
 /// Keys that are known and not sensitive: never masked, never warned about.
 pub const KNOWN_SAFE_KEYS: &[&str] = &[
     "type",
@@ -72,6 +93,34 @@ pub(crate) fn classify(key: &[u8], sensitive: &[String]) -> KeyClass {
         }
     }
     KeyClass::Other
+}
+
+/// A key's byte as the fragment rule reads it: ASCII-lower-cased, `_` and `.` read as `-`.
+fn normal(b: u8) -> u8 {
+    match b.to_ascii_lowercase() {
+        b'_' | b'.' => b'-',
+        b => b,
+    }
+}
+
+/// A key as the fragment rule reads it.
+pub(crate) fn normalized(key: &[u8]) -> Vec<u8> {
+    key.iter().map(|&b| normal(b)).collect()
+}
+
+/// Whether `key` (unquoted) is sensitive in a credential statement: it contains one of
+/// `fragments` (normalized) and is not known to be safe, or it is one of `extra`, the keys a
+/// user added (compared as in connection statements).
+pub(crate) fn has_fragment(key: &[u8], fragments: &[Vec<u8>], extra: &[String]) -> bool {
+    if extra.iter().any(|k| key.eq_ignore_ascii_case(k.as_bytes())) {
+        return true;
+    }
+    let same = |a: &[u8], b: &[u8]| a.iter().zip(b).all(|(&x, &y)| normal(x) == normal(y));
+    let contains = |f: &Vec<u8>| !f.is_empty() && key.windows(f.len()).any(|w| same(w, f));
+    fragments.iter().any(contains)
+        && !KNOWN_SAFE_KEYS
+            .iter()
+            .any(|k| k.len() == key.len() && same(key, k.as_bytes()))
 }
 
 /// `a` and `b` are equal, ASCII-case-insensitively, once `-`, `_` and `.` are left out.

@@ -67,7 +67,7 @@ mod redact;
 mod secret;
 pub mod stream;
 
-pub use keys::{DEFAULT_KEYS, KNOWN_SAFE_KEYS};
+pub use keys::{DEFAULT_KEYS, KNOWN_SAFE_KEYS, SENSITIVE_FRAGMENTS};
 pub use redact::{Display, Redacted, RedactedBytes, Redactor, RedactorBuilder, display, redact};
 pub use secret::{Secret, Warning};
 

@@ -1,4 +1,5 @@
-//! `sqlredact`: masks credentials in Flink SQL connection statements, stdin to stdout.
+//! `sqlredact`: masks credentials in SQL statements (Flink connection statements and the other
+//! statements that carry them), stdin to stdout.
 
 use std::ffi::OsString;
 use std::fs::File;
@@ -10,7 +11,8 @@ use sqlredact::stream::Output;
 use sqlredact::{Redactor, Secret, Warning};
 
 const HELP: &str = "\
-sqlredact — masks credentials in Flink SQL CREATE/ALTER CONNECTION statements
+sqlredact — masks credentials in SQL statements: Flink CREATE/ALTER CONNECTION, and the other
+statements that carry them
 
 Usage: sqlredact [OPTIONS] [FILE]...
 
@@ -18,6 +20,19 @@ Reads each FILE in turn (none, or -, means standard input) and writes it to stan
 with the values of sensitive keys replaced by '<REDACTED>'. Statements are found anywhere: in
 scripts, log lines, JSON records, comments. Everything else passes through byte for byte, also
 bytes that are not UTF-8. Each FILE is an input of its own: a statement never spans two.
+
+What is masked:
+  connection statements      CREATE CONNECTION c WITH ('api-key' = 'sk-1')
+    (keys of the list below, near misses warned about; also OPTIONS (password 'p'))
+  options with a sensitive   CREATE TABLE t (...) WITH ('password' = 'p')
+  key (it contains password,   SET 'sql.secrets.openai' = 'sk-2'
+  secret, token, api-key,      CREATE STAGE s CREDENTIALS = (AWS_SECRET_KEY = 'k')
+  credential, ...)             ALTER ROLE r PASSWORD 'p'
+  user passwords             CREATE USER 'u'@'%' IDENTIFIED BY 'p'
+                             SET PASSWORD FOR 'u'@'%' = 'p'
+  stored secrets             CREATE SECRET s AS 'v'   (DuckDB, Materialize)
+Not masked: bare names after = outside connection statements (WHERE token = t.token), column
+definitions (password STRING), references to stored secrets (PASSWORD = SECRET pg_pass).
 
 Which mode for which input:
   SQL scripts, migrations     sqlredact setup.sql > setup.redacted.sql
@@ -43,19 +58,28 @@ Options:
                          readable by its owner only; each value is held in memory until written
       --check            Print no text; name each unmasked secret (never its value) as
                          FILE:LINE: value of 'KEY' in connection 'NAME' is not masked
+                         (or FILE:LINE: value of 'KEY' is not masked, outside one)
                          and exit 1 if there is any (for CI gates and pre-commit hooks). Text
                          masked with --mask TEXT passes only with the same --mask TEXT; add
                          --strict to fail on near misses too
       --mask TEXT        Write 'TEXT' instead of '<REDACTED>'
-      --key KEY          Treat KEY as sensitive too (repeatable)
+      --key KEY          Treat KEY as sensitive too (repeatable; in every statement)
       --no-default-keys  Start from an empty key list (use with --key)
+      --fragment TEXT    Outside connection statements, treat a key that contains TEXT as
+                         sensitive too (compared lower-cased, with _ and . read as -; repeatable)
+      --no-default-fragments
+                         Start from no fragments (use with --fragment)
+      --connections-only Read only CREATE/ALTER CONNECTION statements
       --strict           Mask near misses too ('ap-key', 'pasword'), not only warn
   -q, --quiet            Print no near-miss warnings
   -h, --help             Print this help
   -V, --version          Print the version
 
-Default sensitive keys: api-key api_key aws-access-key aws-secret-key aws-session-token
-service-key username password token client-id client-secret
+Default sensitive keys (connection statements): api-key api_key aws-access-key aws-secret-key
+aws-session-token service-key username password token client-id client-secret
+Default fragments (other statements): password passwd secret token api-key apikey key-id
+access-key private-key service-key account-key credential jaas-config auth-params basic-auth
+http-headers
 
 Exit status: 0 done; 1 --check found secrets; 2 usage or I/O error.
 Text mode streams with bounded memory: output is written as soon as it is decided, and only an
@@ -106,6 +130,8 @@ fn parse_args() -> Result<Option<Args>, String> {
         (false, false, false, false, false);
     let (mut secrets, mut files) = (None, Vec::new());
     let (mut keys, mut no_defaults, mut mask) = (Vec::new(), false, None);
+    let (mut fragments, mut no_default_fragments, mut connections_only) =
+        (Vec::new(), false, false);
     let text = |value: OsString, what: &str| {
         value
             .into_string()
@@ -126,6 +152,12 @@ fn parse_args() -> Result<Option<Args>, String> {
                 mask = Some(text(parser.value().map_err(|e| e.to_string())?, "--mask")?)
             }
             Long("key") => keys.push(text(parser.value().map_err(|e| e.to_string())?, "--key")?),
+            Long("fragment") => fragments.push(text(
+                parser.value().map_err(|e| e.to_string())?,
+                "--fragment",
+            )?),
+            Long("no-default-fragments") => no_default_fragments = true,
+            Long("connections-only") => connections_only = true,
             Short('h') | Long("help") => {
                 print!("{HELP}");
                 return Ok(None);
@@ -153,10 +185,23 @@ fn parse_args() -> Result<Option<Args>, String> {
     if let Some(mask) = &mask {
         builder = builder.mask(mask);
     }
+    if no_default_fragments {
+        builder = builder.no_default_fragments();
+    }
+    for fragment in &fragments {
+        if fragment.is_empty() {
+            return Err("--fragment needs a non-empty text".to_string());
+        }
+        builder = builder.fragment(fragment);
+    }
     if no_defaults && keys.is_empty() {
         return Err("--no-default-keys leaves no key to mask: add some with --key".to_string());
     }
-    let redactor = builder.strict(strict).lines(lines).build();
+    let redactor = builder
+        .strict(strict)
+        .lines(lines)
+        .connections_only(connections_only)
+        .build();
     Ok(Some(Args {
         json,
         check,
@@ -402,11 +447,11 @@ impl<W: Write> Report<'_, W> {
         self.found = true;
         if self.args.check {
             let conn = match s.connection() {
-                Some(name) => format!("in connection '{name}'"),
-                None => "in a connection without a name".to_string(),
+                Some(name) => format!(" in connection '{name}'"),
+                None => String::new(),
             };
             let line = format!(
-                "{}:{}: value of '{}' {conn} is not masked\n",
+                "{}:{}: value of '{}'{conn} is not masked\n",
                 self.name,
                 s.line(),
                 s.key()

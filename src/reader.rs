@@ -146,6 +146,8 @@ enum Stage {
     /// After a literal that may continue the value or be the next key: its fate waits for the
     /// next token.
     Cand(Cand),
+    /// After a bare `SECRET`: a name after it makes the two a reference to a stored secret.
+    Reference,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -155,6 +157,8 @@ struct Value {
     line: u64,
     /// End of the last part that belongs to the value.
     end: u64,
+    /// End of its first part.
+    first_end: u64,
     /// The raw text may still equal the mask literal (then it is left alone).
     maybe_masked_already: bool,
     uescape_allowed: bool,
@@ -167,9 +171,10 @@ struct Value {
 #[derive(Clone, Copy, Debug)]
 enum Phase {
     /// `CREATE`/`ALTER` (once `verb` is seen), then `OR REPLACE TEMPORARY SYSTEM`, then
-    /// `CONNECTION`.
+    /// `CONNECTION`; `plain` until another word (`PERSISTENT`) stands there.
     Header {
         verb: bool,
+        plain: bool,
     },
     /// After `CONNECTION`: `IF [NOT] EXISTS`, then the name.
     Connection {
@@ -184,7 +189,18 @@ enum Phase {
     /// A key candidate; `SEP` makes it a key.
     Key(Cand),
     /// `KEY SEP`: the next token starts the value.
-    Sep(Cand, Treat),
+    Sep(Treat),
+    /// After `SET`: `PASSWORD` makes it `SET PASSWORD … = 'value'` (SPEC §8).
+    SetHead,
+    /// `SET PASSWORD`: everything up to `=`, then the value.
+    SetPassword,
+    /// After `CREATE … SECRET` or `ALTER SECRET`: the secret's name.
+    SecretName,
+    /// `AS` in a secret statement: the value follows.
+    SecretAs,
+    /// `IDENTIFIED [WITH plugin] BY [PASSWORD] value`, by stage: 0 after `IDENTIFIED`, 1 after
+    /// `WITH`, 2 after the plugin, 3 after `BY`, 4 after `PASSWORD`.
+    Identified(u8),
     Value(Value),
     Done,
 }
@@ -226,6 +242,12 @@ pub(crate) struct Run {
     depth: u32,
     opened: bool,
     collect: bool,
+    /// A credential statement (SPEC §8), not a connection statement.
+    cred: bool,
+    /// A secret statement (`CREATE … SECRET`, `ALTER SECRET`): `AS` introduces its value.
+    secret: bool,
+    /// How far [`Run::skim`] has looked: it does not look at a byte twice.
+    skimmed: u64,
     name_parts: u8,
     phase: Phase,
     partial: Option<Partial>,
@@ -242,8 +264,14 @@ impl Run {
             depth: 0,
             opened: false,
             collect,
+            cred: false,
+            secret: false,
+            skimmed: start,
             name_parts: 0,
-            phase: Phase::Header { verb: false },
+            phase: Phase::Header {
+                verb: false,
+                plain: true,
+            },
             partial: None,
         }
     }
@@ -265,10 +293,12 @@ impl Run {
         }
         match self.phase {
             Phase::Key(c) if c.fits => from.min(c.start),
-            Phase::Sep(_, Treat::Mask) if self.collect => match self.partial {
-                Some(p) if matches!(p.kind, Long::Quoted(..) | Long::Bare) => from.min(p.start),
-                _ => from,
-            },
+            Phase::Sep(Treat::Mask) | Phase::Identified(_) | Phase::SecretAs if self.collect => {
+                match self.partial {
+                    Some(p) if matches!(p.kind, Long::Quoted(..) | Long::Bare) => from.min(p.start),
+                    _ => from,
+                }
+            }
             Phase::Value(v) => {
                 if v.treat == Treat::Mask && self.collect {
                     from = from.min(v.start);
@@ -318,10 +348,13 @@ impl Run {
                 Stage::Cand(cand) => cand.start,
                 _ => self.pos(),
             },
-            Phase::Sep(_, Treat::Mask) => match self.partial {
-                Some(p) if matches!(p.kind, Long::Quoted(..) | Long::Bare) => p.start,
-                _ => self.pos(),
-            },
+            // a value being read whose mask has not begun
+            Phase::Sep(Treat::Mask) | Phase::Identified(_) | Phase::SecretAs => {
+                match self.partial {
+                    Some(p) if matches!(p.kind, Long::Quoted(..) | Long::Bare) => p.start,
+                    _ => self.pos(),
+                }
+            }
             _ => self.pos(),
         }
     }
@@ -330,17 +363,28 @@ impl Run {
     /// known yet: the stream writes the mask and skips those bytes.
     pub(crate) fn open_mask(&self, policy: &Policy) -> Option<(u64, u64)> {
         match self.phase {
-            Phase::Sep(_, Treat::Mask) => {
+            Phase::Sep(Treat::Mask) | Phase::Identified(3 | 4) | Phase::SecretAs => {
                 let p = self.partial?;
-                let could_equal_mask = match p.kind {
+                let identified = matches!(self.phase, Phase::Identified(_));
+                let undecided = match p.kind {
                     Long::Quoted(b'\'', Prefix::None) => {
                         p.masklike && p.resume - p.body <= policy.mask_raw.len() as u64
                     }
-                    Long::Quoted(..) | Long::Bare => false,
+                    // a credential statement's value is a literal (or after `IDENTIFIED BY` a
+                    // bare word), never these
+                    Long::Quoted(b'`', _) if self.cred => return None,
+                    Long::Bare if self.cred && !identified => return None,
+                    // `SECRET name` names a stored secret; `BY PASSWORD` precedes the value
+                    Long::Bare => p.masklike,
+                    Long::Quoted(..) => false,
                     Long::BlockComment | Long::LineComment => return None,
                 };
-                (!could_equal_mask && p.resume > p.start).then_some((p.start, p.resume))
+                (!undecided && p.resume > p.start).then_some((p.start, p.resume))
             }
+            Phase::Value(Value {
+                stage: Stage::Reference,
+                ..
+            }) => None,
             Phase::Value(v) if v.treat == Treat::Mask && !v.maybe_masked_already => {
                 Some((v.start, v.end))
             }
@@ -359,11 +403,12 @@ impl Run {
             Some(Long::BlockComment) => 2,
             Some(_) => return None,
         };
+        let kind = 16 * u8::from(self.cred) + 32 * u8::from(self.secret);
         match self.phase {
-            Phase::Body => Some((0, inside, 0, 0)),
-            Phase::Key(c) => Some((1, inside, c.start, c.end)),
+            Phase::Body => Some((kind, inside, 0, 0)),
+            Phase::Key(c) => Some((kind + 1, inside, c.start, c.end)),
             // no name part is read yet: the name is empty in both
-            Phase::Header { verb: true } => Some((2, inside, 0, 0)),
+            Phase::Header { verb: true, plain } => Some((2 + 8 * u8::from(plain), inside, 0, 0)),
             Phase::Connection { if_words } => Some((3, inside, u64::from(if_words), 0)),
             _ => None,
         }
@@ -423,6 +468,14 @@ impl Run {
         if self.is_done() {
             return Step::Done;
         }
+        if self.cred
+            && !self.secret
+            && self.partial.is_none()
+            && self.pos >= self.skimmed
+            && matches!(self.phase, Phase::Body)
+        {
+            self.skim(cx, limit);
+        }
         let tok = match self.next_token(cx, limit) {
             Ok(tok) => tok,
             Err(Step::Done) => {
@@ -441,6 +494,58 @@ impl Run {
         } else {
             Step::Progress
         }
+    }
+
+    /// In a credential statement's body with nothing pending, steps over what cannot hold a
+    /// secret: everything before the next trigger ([`crate::find::Triggers`]), literals skipped
+    /// whole, up to a byte that changes how the rest reads (a comment, a `;`, one the window
+    /// does not show the meaning of yet). Tokens are read again from the last `(`, `)` or `,`
+    /// before where it stops: after each of them every credential statement's phase is `Body`,
+    /// as here, so what follows reads as if every token before had been read, and what was
+    /// stepped over holds no key a credential statement masks.
+    fn skim(&mut self, cx: &mut Cx<'_, '_>, limit: u64) {
+        let win = cx.win;
+        let stop = (limit.min(cx.base + win.len() as u64) - cx.base) as usize;
+        let start = (self.pos - cx.base) as usize;
+        // `bound`: where the phase is known to be `Body` (outside literals)
+        let (mut at, mut bound) = (start, start);
+        let resume = loop {
+            if at >= stop {
+                self.skimmed = cx.base + stop as u64;
+                break bound;
+            }
+            // a trigger that starts before `at` is in a word that starts after `bound`
+            let trigger = next_trigger(cx, at).max(at);
+            let end = stop.min(trigger);
+            let significant = win[at..end]
+                .iter()
+                .position(|&b| matches!(b, b'\'' | b'"' | b'`' | b';' | b'-' | b'/' | b'\\'))
+                .map(|i| at + i);
+            bound = last_boundary(win, at, significant.unwrap_or(end)).unwrap_or(bound);
+            let Some(l) = significant else {
+                self.skimmed = cx.base + end as u64;
+                break bound;
+            };
+            // tokens are read again from `bound`; the skim looks again past `l`
+            self.skimmed = cx.base + l as u64 + 1;
+            let literal = match (win[l], win.get(l + 1)) {
+                (q @ (b'\'' | b'"' | b'`'), _) => Some(lexer::scan_quoted(win, l + 1, q, cx.eof)),
+                (b'\\', Some(b'"')) => Some(lexer::scan_escaped_quoted(win, l + 2, cx.eof)),
+                // part of a word or another token: nothing changes
+                (b'-', Some(&b)) if b != b'-' => None,
+                (b'/', Some(&b)) if b != b'*' => None,
+                (b'\\', Some(_)) => None,
+                // a `;`, a comment, or a byte the window does not show the meaning of
+                _ => break bound,
+            };
+            match literal {
+                None => at = l + 1,
+                Some(Scan::Closed(e)) if e <= end => at = e,
+                // a literal that holds the trigger (it may be a key) or runs on
+                Some(_) => break bound,
+            }
+        };
+        self.pos = cx.base + resume as u64;
     }
 
     /// The line of `at`, which is at or after every position asked for before.
@@ -464,7 +569,7 @@ impl Run {
             // White space means the same in every phase (after the verb): step over it here.
             let (tok, len) = loop {
                 let mut at = (self.pos - cx.base) as usize;
-                if !matches!(self.phase, Phase::Header { verb: false }) {
+                if !matches!(self.phase, Phase::Header { verb: false, .. }) {
                     at = lexer::skip_space(cx.win, at);
                     self.pos = cx.base + at as u64;
                 }
@@ -475,7 +580,7 @@ impl Run {
                     Lexed::End => return Err(Step::Done),
                     Lexed::NeedMore => return Err(Step::NeedMore),
                     Lexed::Token(Tok::Space | Tok::EscapedSpace, len)
-                        if !matches!(self.phase, Phase::Header { verb: false }) =>
+                        if !matches!(self.phase, Phase::Header { verb: false, .. }) =>
                     {
                         self.pos += len as u64;
                     }
@@ -507,8 +612,13 @@ impl Run {
                 body,
                 resume: body,
                 // only a value that would be masked is compared with the mask
-                masklike: kind == Long::Quoted(b'\'', Prefix::None)
-                    && matches!(self.phase, Phase::Sep(_, Treat::Mask)),
+                masklike: match kind {
+                    Long::Quoted(b'\'', Prefix::None) => self.value_may_start(),
+                    Long::Bare => {
+                        matches!(self.phase, Phase::Sep(Treat::Mask) | Phase::Identified(3))
+                    }
+                    _ => false,
+                },
             });
         }
         self.scan_long(cx)
@@ -594,8 +704,22 @@ impl Run {
         let chunk = &cx.win[from..to];
         let offset = (cx.base + from as u64 - p.body) as usize;
         if p.masklike {
-            let mask = &cx.policy.mask_raw;
-            p.masklike = mask.get(offset..offset + chunk.len()) == Some(chunk);
+            p.masklike = match p.kind {
+                // a bare value is compared with `SECRET`, which makes it a reference, and
+                // after `IDENTIFIED BY` with `PASSWORD`, which the value follows
+                Long::Bare => {
+                    let word: &[u8] = match self.phase {
+                        Phase::Identified(_) => b"PASSWORD",
+                        _ => b"SECRET",
+                    };
+                    word.get(offset..offset + chunk.len())
+                        .is_some_and(|m| m.eq_ignore_ascii_case(chunk))
+                }
+                _ => {
+                    let mask = &cx.policy.mask_raw;
+                    mask.get(offset..offset + chunk.len()) == Some(chunk)
+                }
+            };
         }
         if name && self.name_parts < 3 {
             let raw = &mut cx.found.texts(self.start).raw_part;
@@ -604,9 +728,21 @@ impl Run {
         }
     }
 
-    /// In `KEY SEP`, anything but trivia, a literal or a terminator starts a bare value.
+    /// Whether the next literal may be a value that is masked (which is compared with the
+    /// mask: one that equals it is masked already).
+    fn value_may_start(&self) -> bool {
+        matches!(
+            self.phase,
+            Phase::Sep(Treat::Mask) | Phase::Key(_) | Phase::Identified(_) | Phase::SecretAs
+        )
+    }
+
+    /// In `KEY SEP`, anything but trivia, a literal or a terminator starts a bare value (in a
+    /// connection statement: a credential statement's values are literals, and what follows its
+    /// `=` otherwise is read as the body it is).
     fn value_starts_bare(&self, tok: Tok) -> bool {
-        matches!(self.phase, Phase::Sep(..))
+        (matches!(self.phase, Phase::Sep(..)) && !self.cred
+            || matches!(self.phase, Phase::Identified(3 | 4)))
             && !matches!(
                 tok,
                 Tok::Space
@@ -622,7 +758,7 @@ impl Run {
 
     fn on_token(&mut self, cx: &mut Cx<'_, '_>, tok: &Token) -> Phase {
         match self.phase {
-            Phase::Header { verb } => self.header(cx, verb, tok),
+            Phase::Header { verb, plain } => self.header(cx, verb, plain, tok),
             Phase::Connection { if_words } => self.connection(cx, if_words, tok),
             Phase::Name { dot } => self.name_part(cx, dot, tok),
             Phase::Body => self.body(cx, tok),
@@ -630,40 +766,154 @@ impl Run {
             Phase::Key(cand) => match tok.kind {
                 Kind::Trivia => Phase::Key(cand),
                 Kind::Sep => self.separator(cx, cand),
+                // `KEY 'value'`: a pair without a separator
+                Kind::Quoted(b'\'', _) if tok.start > cand.end => {
+                    let treat = self.treat(cx, &cand, false);
+                    self.value_part(cx, treat, tok)
+                }
                 _ => self.body(cx, tok),
             },
-            Phase::Sep(key, treat) => match tok.kind {
-                Kind::Trivia | Kind::Sep => Phase::Sep(key, treat),
+            Phase::Sep(treat) => match tok.kind {
+                Kind::Trivia | Kind::Sep => Phase::Sep(treat),
+                // a credential statement's value is a literal: a bare token after `=` is a name
+                Kind::Bare | Kind::Quoted(b'`', _) if self.cred => {
+                    self.value_part(cx, Treat::Keep, tok)
+                }
                 Kind::Quoted(..) | Kind::Bare => self.value_part(cx, treat, tok),
                 _ => self.body(cx, tok),
             },
+            Phase::SetHead => match tok.kind {
+                Kind::Trivia => Phase::SetHead,
+                Kind::Word if is(cx.word(tok), "PASSWORD") => {
+                    self.key_words(cx, &[(tok.start, tok.end)]);
+                    Phase::SetPassword
+                }
+                _ => self.body(cx, tok),
+            },
+            Phase::SetPassword => match tok.kind {
+                Kind::Sep => Phase::Sep(Treat::Mask),
+                Kind::Semi => Phase::Done,
+                _ => Phase::SetPassword,
+            },
+            Phase::SecretName => match tok.kind {
+                Kind::Trivia => Phase::SecretName,
+                Kind::Word | Kind::Quoted(..) => {
+                    let cand = self.cand(cx, tok);
+                    let name = key_text(cx, &cand).unwrap_or_default();
+                    cx.found.texts(self.start).secret_name.set(&name);
+                    Phase::Body
+                }
+                _ => self.body(cx, tok),
+            },
+            Phase::SecretAs => match tok.kind {
+                Kind::Trivia => Phase::SecretAs,
+                Kind::Quoted(b'\'' | b'"' | ESCAPED_QUOTE, _) => {
+                    let texts = cx.found.texts(self.start);
+                    let name = std::mem::take(&mut texts.secret_name);
+                    texts.key.set(name.as_slice());
+                    texts.key_at = None;
+                    texts.secret_name = name;
+                    self.value_part(cx, Treat::Mask, tok)
+                }
+                _ => self.body(cx, tok),
+            },
+            Phase::Identified(stage) => self.identified(cx, stage, tok),
             Phase::Value(value) => self.value_next(cx, value, tok),
             Phase::Done => Phase::Done,
         }
     }
 
-    fn header(&mut self, cx: &Cx<'_, '_>, verb: bool, tok: &Token) -> Phase {
+    fn header(&mut self, cx: &mut Cx<'_, '_>, verb: bool, plain: bool, tok: &Token) -> Phase {
         let word = cx.word(tok);
+        let credentials = !cx.policy.connections_only;
+        if !verb {
+            return match tok.kind {
+                Kind::Word if is(word, "CREATE") || is(word, "ALTER") => Phase::Header {
+                    verb: true,
+                    plain: true,
+                },
+                Kind::Word if credentials && is(word, "SET") => {
+                    self.cred = true;
+                    Phase::SetHead
+                }
+                Kind::Word
+                    if credentials
+                        && ["COPY", "UNLOAD", "CHANGE", "GRANT"]
+                            .iter()
+                            .any(|w| is(word, w)) =>
+                {
+                    self.cred = true;
+                    Phase::Body
+                }
+                _ => Phase::Done,
+            };
+        }
         match tok.kind {
-            Kind::Trivia if verb => Phase::Header { verb },
-            Kind::Word if !verb && (is(word, "CREATE") || is(word, "ALTER")) => {
-                Phase::Header { verb: true }
-            }
+            Kind::Trivia => Phase::Header { verb, plain },
             Kind::Word
-                if verb
-                    && ["OR", "REPLACE", "TEMPORARY", "SYSTEM"]
-                        .iter()
-                        .any(|w| is(word, w)) =>
+                if ["OR", "REPLACE", "TEMPORARY", "SYSTEM"]
+                    .iter()
+                    .any(|w| is(word, w)) =>
             {
-                Phase::Header { verb }
+                Phase::Header { verb, plain }
             }
-            Kind::Word if verb && is(word, "CONNECTION") => Phase::Connection { if_words: 0 },
-            _ => Phase::Done,
+            Kind::Word if plain && is(word, "CONNECTION") => Phase::Connection { if_words: 0 },
+            _ if !credentials => Phase::Done,
+            Kind::Word if is(word, "PERSISTENT") => Phase::Header { verb, plain: false },
+            Kind::Word if is(word, "SECRET") => {
+                self.cred = true;
+                self.secret = true;
+                Phase::SecretName
+            }
+            _ => {
+                self.cred = true;
+                self.body(cx, tok)
+            }
+        }
+    }
+
+    /// `IDENTIFIED [WITH plugin] BY [PASSWORD] value` at `stage` (see [`Phase::Identified`]).
+    fn identified(&mut self, cx: &mut Cx<'_, '_>, stage: u8, tok: &Token) -> Phase {
+        let word = cx.word(tok);
+        match (stage, tok.kind) {
+            (_, Kind::Trivia) => Phase::Identified(stage),
+            (0, Kind::Word) if is(word, "WITH") => Phase::Identified(1),
+            (1, Kind::Word | Kind::Quoted(..)) => Phase::Identified(2),
+            (0 | 2, Kind::Word) if is(word, "BY") => {
+                let texts = cx.found.texts(self.start);
+                texts.key.push(b" ");
+                texts.key.push(word);
+                Phase::Identified(3)
+            }
+            // after `BY` every token but a literal is read as a bare value, as after `=` in a
+            // connection statement: `PASSWORD` is the keyword, anything else the password
+            (3, Kind::Bare) if tok.masklike && tok.body_end - tok.body == 8 => Phase::Identified(4),
+            (3 | 4, Kind::Bare | Kind::Quoted(b'\'' | b'"' | ESCAPED_QUOTE, _)) => {
+                self.value_part(cx, Treat::Mask, tok)
+            }
+            _ => self.body(cx, tok),
+        }
+    }
+
+    /// The key of a pair that a statement's own words make (`PASSWORD`, `IDENTIFIED`): the
+    /// words as written.
+    fn key_words(&mut self, cx: &mut Cx<'_, '_>, words: &[(u64, u64)]) {
+        let texts = cx.found.texts(self.start);
+        texts.key.clear();
+        texts.key_at = None;
+        for (i, &(from, to)) in words.iter().enumerate() {
+            if i > 0 {
+                texts.key.push(b" ");
+            }
+            texts
+                .key
+                .push(&cx.win[(from - cx.base) as usize..(to - cx.base) as usize]);
         }
     }
 
     fn connection(&mut self, cx: &mut Cx<'_, '_>, if_words: u8, tok: &Token) -> Phase {
         let word = cx.word(tok);
+        claim(cx, tok.start, word);
         match tok.kind {
             Kind::Trivia => Phase::Connection { if_words },
             Kind::Word if if_words == 0 && is(word, "IF") => Phase::Connection { if_words: 1 },
@@ -683,6 +933,7 @@ impl Run {
 
     /// `dot`: a part may come now (at the start, or after a `.`).
     fn name_part(&mut self, cx: &mut Cx<'_, '_>, dot: bool, tok: &Token) -> Phase {
+        claim(cx, tok.start, cx.word(tok));
         match tok.kind {
             Kind::Word if dot && self.name_parts < 3 => {
                 let word = cx.word(tok);
@@ -718,9 +969,16 @@ impl Run {
 
     /// A token while looking for a key; also where every other phase hands over a token it
     /// does not take.
-    fn body(&mut self, cx: &Cx<'_, '_>, tok: &Token) -> Phase {
+    fn body(&mut self, cx: &mut Cx<'_, '_>, tok: &Token) -> Phase {
         match tok.kind {
             Kind::Semi => Phase::Done,
+            // a credential statement runs to its `;`, at any depth
+            Kind::Open | Kind::Close if self.cred => Phase::Body,
+            Kind::Word if self.cred && is(cx.word(tok), "IDENTIFIED") => {
+                self.key_words(cx, &[(tok.start, tok.end)]);
+                Phase::Identified(0)
+            }
+            Kind::Word if self.secret && is(cx.word(tok), "AS") => Phase::SecretAs,
             Kind::Open => {
                 self.opened = true;
                 self.depth += 1;
@@ -757,26 +1015,39 @@ impl Run {
 
     /// `KEY SEP`: whether the value is masked; a near miss is warned about here.
     fn separator(&mut self, cx: &mut Cx<'_, '_>, key: Cand) -> Phase {
-        let text = key_text(cx, &key);
-        let class = match &text {
-            Some(text) => keys::classify(text, &cx.policy.keys),
-            None => KeyClass::Other,
-        };
-        let treat = match class {
-            KeyClass::Sensitive => Treat::Mask,
-            KeyClass::NearMiss(_) if cx.policy.strict => Treat::Mask,
-            KeyClass::NearMiss(i) => {
-                let warning = Warning {
-                    key: lossy(text.as_deref().unwrap_or_default()),
-                    suggestion: cx.policy.keys[i].clone(),
-                    start: key.start,
-                    end: key.end,
-                    line: key.line,
-                };
-                cx.found.warnings.push(warning);
-                Treat::Keep
+        Phase::Sep(self.treat(cx, &key, true))
+    }
+
+    /// Whether the value of `key` is masked: by the sensitive list and near misses in a
+    /// connection statement (warned about when `warn`), by the fragment rule in a credential
+    /// statement. A masked key's text is kept for its secret.
+    fn treat(&mut self, cx: &mut Cx<'_, '_>, key: &Cand, warn: bool) -> Treat {
+        let text = key_text(cx, key);
+        let treat = match &text {
+            None => Treat::Keep,
+            Some(text) if self.cred => {
+                if keys::has_fragment(text, &cx.policy.fragments, &cx.policy.extra_keys) {
+                    Treat::Mask
+                } else {
+                    Treat::Keep
+                }
             }
-            KeyClass::Other => Treat::Keep,
+            Some(text) => match keys::classify(text, &cx.policy.keys) {
+                KeyClass::Sensitive => Treat::Mask,
+                KeyClass::NearMiss(_) if cx.policy.strict => Treat::Mask,
+                KeyClass::NearMiss(i) if warn => {
+                    let warning = Warning {
+                        key: lossy(text),
+                        suggestion: cx.policy.keys[i].clone(),
+                        start: key.start,
+                        end: key.end,
+                        line: key.line,
+                    };
+                    cx.found.warnings.push(warning);
+                    Treat::Keep
+                }
+                KeyClass::NearMiss(_) | KeyClass::Other => Treat::Keep,
+            },
         };
         if treat == Treat::Mask {
             // the key goes with the secret, which may be complete only in a later window
@@ -786,7 +1057,7 @@ impl Run {
             texts.key.set(&text);
             texts.key_at = at;
         }
-        Phase::Sep(key, treat)
+        treat
     }
 
     fn value_part(&mut self, cx: &mut Cx<'_, '_>, treat: Treat, tok: &Token) -> Phase {
@@ -804,6 +1075,7 @@ impl Run {
             start: tok.start,
             line: self.token_line(cx, tok),
             end: tok.end,
+            first_end: tok.end,
             maybe_masked_already,
             uescape_allowed: prefix == Prefix::U,
             // Every kind of value continues with the literals after it: once masked it is a
@@ -811,6 +1083,17 @@ impl Run {
             glued: matches!(quote, b'"' | b'`' | ESCAPED_QUOTE),
             stage: Stage::AfterPart,
         };
+        if tok.kind == Kind::Bare
+            && tok.masklike
+            && tok.body_end - tok.body == 6
+            && matches!(self.phase, Phase::Sep(_))
+        {
+            // `SECRET` and a name name a stored secret
+            return Phase::Value(Value {
+                stage: Stage::Reference,
+                ..value
+            });
+        }
         if tok.terminated {
             Phase::Value(value)
         } else {
@@ -837,6 +1120,14 @@ impl Run {
                 self.body(cx, tok)
             }
             Stage::AfterPart => self.after_part(cx, v, tok),
+            Stage::Reference => match tok.kind {
+                Kind::Trivia => Phase::Value(v),
+                Kind::Word => Phase::Body,
+                _ => {
+                    v.stage = Stage::AfterPart;
+                    self.value_next(cx, v, tok)
+                }
+            },
             Stage::Uescape => match tok.kind {
                 Kind::Trivia => Phase::Value(v),
                 Kind::Quoted(b'\'', _) => {
@@ -902,7 +1193,7 @@ impl Run {
             return;
         }
         let value = if self.collect {
-            value_text(cx.win, cx.base, v.start, v.end)
+            value_text(cx.win, cx.base, v.start, v.first_end, v.end)
         } else {
             Text::Owned(String::new())
         };
@@ -914,7 +1205,7 @@ impl Run {
             None => Text::Owned(lossy(texts.key.as_slice())),
         };
         let name = texts.name.as_slice();
-        let connection = (self.name_parts > 0).then(|| match texts.name_at {
+        let connection = (self.name_parts > 0 && !self.cred).then(|| match texts.name_at {
             Some((from, to))
                 if from >= base && &win[(from - base) as usize..(to - base) as usize] == name =>
             {
@@ -931,6 +1222,7 @@ impl Run {
                 start: v.start,
                 end: v.end,
                 line: v.line,
+                credential: self.cred,
             },
         ));
     }
@@ -969,6 +1261,40 @@ impl Run {
             }
             _ => {}
         }
+    }
+}
+
+/// Notes a verb that a connection statement's header reads: it belongs to that statement and
+/// starts nothing (SPEC §8).
+fn claim(cx: &mut Cx<'_, '_>, at: u64, word: &[u8]) {
+    if [
+        "CREATE", "ALTER", "SET", "COPY", "UNLOAD", "CHANGE", "GRANT",
+    ]
+    .iter()
+    .any(|w| is(word, w))
+    {
+        cx.found.claims.push(at);
+    }
+}
+
+/// The position after the last `(`, `)` or `,` in `win[from..to]` (bytes outside literals and
+/// comments, where each of them is a token of its own).
+fn last_boundary(win: &[u8], from: usize, to: usize) -> Option<usize> {
+    win[from..to]
+        .iter()
+        .rposition(|&b| matches!(b, b'(' | b')' | b','))
+        .map(|i| from + i + 1)
+}
+
+/// The first trigger at or after `at` (an index into the window; `usize::MAX`: none in it).
+fn next_trigger(cx: &mut Cx<'_, '_>, at: usize) -> usize {
+    let t = cx
+        .found
+        .next_trigger(cx.win, cx.base, at, cx.eof, &cx.policy.triggers);
+    if t == u64::MAX {
+        usize::MAX
+    } else {
+        (t - cx.base).max(at as u64) as usize
     }
 }
 
@@ -1040,11 +1366,12 @@ fn key_text<'w>(cx: &Cx<'_, 'w>, key: &Cand) -> Option<Cow<'w, [u8]>> {
 
 /// The value whose masked span is `start..end` (which `win`, from `base`, holds), as the SQL
 /// engine sees it (SPEC §6): a range of the input when that holds it as it is.
-fn value_text(win: &[u8], base: u64, start: u64, end: u64) -> Text {
+fn value_text(win: &[u8], base: u64, start: u64, first_end: u64, end: u64) -> Text {
     let span = &win[..(end - base) as usize];
     let at = (start - base) as usize;
+    let first_end = (first_end - base) as usize;
     let (mut count, mut first) = (0, None);
-    value_parts(span, at, |part| {
+    value_parts(span, at, first_end, |part| {
         count += 1;
         first = first.or(Some(part));
     });
@@ -1055,7 +1382,7 @@ fn value_text(win: &[u8], base: u64, start: u64, end: u64) -> Text {
         return Text::Input(base + from as u64, base + to as u64);
     }
     let mut parts = Vec::new();
-    let uescape = value_parts(span, at, |part| parts.push(part));
+    let uescape = value_parts(span, at, first_end, |part| parts.push(part));
     let value = decode(
         parts
             .iter()
@@ -1070,6 +1397,7 @@ fn value_text(win: &[u8], base: u64, start: u64, end: u64) -> Text {
 fn value_parts(
     span: &[u8],
     at: usize,
+    first_end: usize,
     mut part: impl FnMut((u8, Prefix, usize, usize)),
 ) -> Option<u8> {
     let mut lexer = Lexer::new(span, true, at);
@@ -1095,11 +1423,14 @@ fn value_parts(
                 at += len;
                 continue;
             }
+            _ if !first => {
+                at += len;
+                continue;
+            }
             _ => {
-                // a bare value is the first and only token that is not a literal
-                let end = match lexer::scan_bare(span, at, true) {
-                    Scan::Closed(end) | Scan::Unterminated(end) | Scan::More(end) => end,
-                };
+                // a bare value is the first and only token that is not a literal; it ends
+                // where the reader found it to end (a bare token, or a word)
+                let end = first_end.clamp(at + 1, span.len());
                 part((0, Prefix::None, at, end));
                 at = end;
                 first = false;

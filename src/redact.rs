@@ -9,7 +9,7 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use crate::engine::{self, Engine, Sink};
-use crate::keys::DEFAULT_KEYS;
+use crate::keys::{self, DEFAULT_KEYS, SENSITIVE_FRAGMENTS};
 use crate::lexer;
 use crate::secret::{Secret, Warning};
 
@@ -25,6 +25,14 @@ pub(crate) struct Policy {
     pub lines: bool,
     /// Keys longer than this (unquoted) are neither sensitive nor near misses.
     pub key_cap: usize,
+    /// Only connection statements are read (SPEC §2–3), not credential statements (§8).
+    pub connections_only: bool,
+    /// The fragment rule's fragments, normalized (`keys::normalized`).
+    pub fragments: Vec<Vec<u8>>,
+    /// Keys added to the sensitive list: sensitive in credential statements too.
+    pub extra_keys: Vec<String>,
+    /// Where a credential statement may hold a secret (built from the two above).
+    pub triggers: crate::find::Triggers,
 }
 
 impl Policy {
@@ -40,7 +48,30 @@ impl Policy {
             strict,
             lines,
             key_cap,
+            connections_only: false,
+            fragments: Vec::new(),
+            extra_keys: Vec::new(),
+            triggers: crate::find::Triggers::new(&[], &[]),
         }
+        .with_fragments(
+            SENSITIVE_FRAGMENTS
+                .iter()
+                .map(|f| keys::normalized(f.as_bytes()))
+                .collect(),
+            Vec::new(),
+        )
+    }
+
+    /// The policy with these fragments (normalized) and added keys.
+    pub(crate) fn with_fragments(
+        mut self,
+        fragments: Vec<Vec<u8>>,
+        extra_keys: Vec<String>,
+    ) -> Self {
+        self.triggers = crate::find::Triggers::new(&fragments, &extra_keys);
+        self.fragments = fragments;
+        self.extra_keys = extra_keys;
+        self
     }
 }
 
@@ -59,13 +90,19 @@ pub struct Redactor {
     policy: Arc<Policy>,
 }
 
-/// The policy as a user set it: keys, mask literal, strict and line modes.
+/// The policy as a user set it: keys, mask literal, strict and line modes, the statements read
+/// and the fragment rule's fragments (normalized).
 ///
 /// ```
-/// let r = sqlredact::Redactor::builder().no_default_keys().key("token").build();
+/// let r = sqlredact::Redactor::builder()
+///     .no_default_keys()
+///     .key("token")
+///     .no_default_fragments()
+///     .fragment("Pass_Word")
+///     .build();
 /// assert_eq!(
 ///     format!("{r:?}"),
-///     r#"Redactor { keys: ["token"], mask: "'<REDACTED>'", strict: false, lines: false }"#
+///     r#"Redactor { keys: ["token"], mask: "'<REDACTED>'", strict: false, lines: false, connections_only: false, fragments: ["pass-word"] }"#
 /// );
 /// ```
 impl fmt::Debug for Redactor {
@@ -76,6 +113,15 @@ impl fmt::Debug for Redactor {
             .field("mask", &String::from_utf8_lossy(&policy.mask_literal))
             .field("strict", &policy.strict)
             .field("lines", &policy.lines)
+            .field("connections_only", &policy.connections_only)
+            .field(
+                "fragments",
+                &policy
+                    .fragments
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(f))
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -92,6 +138,8 @@ pub struct RedactorBuilder {
     mask: String,
     strict: bool,
     lines: bool,
+    connections_only: bool,
+    fragments: Vec<String>,
 }
 
 impl Default for RedactorBuilder {
@@ -101,6 +149,8 @@ impl Default for RedactorBuilder {
             mask: "<REDACTED>".to_string(),
             strict: false,
             lines: false,
+            connections_only: false,
+            fragments: SENSITIVE_FRAGMENTS.iter().map(|f| f.to_string()).collect(),
         }
     }
 }
@@ -113,6 +163,8 @@ impl fmt::Debug for RedactorBuilder {
             .field("mask", &self.mask)
             .field("strict", &self.strict)
             .field("lines", &self.lines)
+            .field("connections_only", &self.connections_only)
+            .field("fragments", &self.fragments)
             .finish()
     }
 }
@@ -193,9 +245,74 @@ impl RedactorBuilder {
         self
     }
 
+    /// Reads only connection statements (SPEC §2–3), not the other statements that carry
+    /// credentials (§8: `CREATE TABLE … WITH ('password' = …)`, `IDENTIFIED BY`, …).
+    ///
+    /// ```
+    /// let sql = "CREATE TABLE t WITH ('password' = 'p')";
+    /// assert_eq!(sqlredact::redact(sql).secrets().len(), 1);
+    /// let r = sqlredact::Redactor::builder().connections_only(true).build();
+    /// assert!(r.redact(sql).is_unchanged());
+    /// ```
+    pub fn connections_only(mut self, yes: bool) -> Self {
+        self.connections_only = yes;
+        self
+    }
+
+    /// Adds a fragment to the rule of credential statements: a key that contains it (lower-cased,
+    /// `_` and `.` read as `-`) is sensitive there.
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::builder().fragment("bearer").build();
+    /// assert_eq!(r.redact("CREATE TABLE t WITH ('http.bearer' = 'b')").secrets().len(), 1);
+    /// ```
+    pub fn fragment(mut self, fragment: &str) -> Self {
+        let normal = keys::normalized(fragment.as_bytes());
+        if !self
+            .fragments
+            .iter()
+            .any(|f| keys::normalized(f.as_bytes()) == normal)
+        {
+            self.fragments.push(fragment.to_string());
+        }
+        self
+    }
+
+    /// Removes a fragment, default or added (compared as the rule compares keys).
+    ///
+    /// ```
+    /// let r = sqlredact::Redactor::builder().remove_fragment("token").build();
+    /// assert!(r.redact("SET 'sql.token' = 't'").is_unchanged());
+    /// ```
+    pub fn remove_fragment(mut self, fragment: &str) -> Self {
+        let normal = keys::normalized(fragment.as_bytes());
+        self.fragments
+            .retain(|f| keys::normalized(f.as_bytes()) != normal);
+        self
+    }
+
+    /// Starts from no fragments instead of [`SENSITIVE_FRAGMENTS`].
+    pub fn no_default_fragments(mut self) -> Self {
+        self.fragments.clear();
+        self
+    }
+
     /// The redactor.
     pub fn build(self) -> Redactor {
-        let policy = Policy::new(self.keys, self.mask, self.strict, self.lines);
+        let extra_keys = self
+            .keys
+            .iter()
+            .filter(|k| !DEFAULT_KEYS.iter().any(|d| d.eq_ignore_ascii_case(k)))
+            .cloned()
+            .collect();
+        let fragments = self
+            .fragments
+            .iter()
+            .map(|f| keys::normalized(f.as_bytes()))
+            .collect();
+        let mut policy = Policy::new(self.keys, self.mask, self.strict, self.lines)
+            .with_fragments(fragments, extra_keys);
+        policy.connections_only = self.connections_only;
         Redactor {
             policy: Arc::new(policy),
         }
@@ -423,7 +540,7 @@ impl Redactor {
         let mut start = 0;
         let mut line = 1;
         while start < sql.len() {
-            let clean = engine::clean_lines(&sql[start..]);
+            let clean = engine::clean_lines(&sql[start..], !self.policy.connections_only);
             if clean > 0 {
                 sink.text(&sql[start..start + clean]);
                 line += lexer::count_newlines(&sql[start..start + clean]);

@@ -160,7 +160,7 @@ impl Stream {
         loop {
             // whole lines before the next CREATE or ALTER pass through without the engine
             if self.window.is_empty() {
-                let clean = engine::clean_lines(data);
+                let clean = engine::clean_lines(data, !self.redactor.policy().connections_only);
                 if clean > 0 {
                     let lines = &data[..clean];
                     out.text.extend_from_slice(lines);

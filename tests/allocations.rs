@@ -32,7 +32,7 @@ fn allocations(f: impl Fn()) -> usize {
     ALLOCATIONS.load(Ordering::Relaxed) - before
 }
 
-const SCRIPT: &str = "CREATE TABLE t (id INT) WITH ('connector' = 'datagen', 'password' = 'not-a-connection');\n\
+const SCRIPT: &str = "CREATE TABLE t (id INT) WITH ('connector' = 'datagen', 'rows-per-second' = '5');\n\
     INSERT INTO t SELECT 'it''s', 1 FROM s; -- CREATE CONNECTION in a comment with no options\n\
     /* ALTER TABLE t */ SELECT connection FROM c;\n";
 /// The bench's statement: its name has three parts, which a secret holds joined.

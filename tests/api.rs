@@ -37,15 +37,17 @@ fn redactor_debug_shows_the_policy_not_internals() {
         .no_default_keys()
         .key("bearer")
         .mask("it's")
-        .strict(true);
+        .strict(true)
+        .no_default_fragments()
+        .fragment("sas_token");
     // was `mask_raw: [105, 116, …]`, `key_cap`, `one_pass`
     assert_eq!(
         format!("{builder:?}"),
-        r#"RedactorBuilder { keys: ["bearer"], mask: "it's", strict: true, lines: false }"#
+        r#"RedactorBuilder { keys: ["bearer"], mask: "it's", strict: true, lines: false, connections_only: false, fragments: ["sas_token"] }"#
     );
     assert_eq!(
         format!("{:?}", builder.build()),
-        r#"Redactor { keys: ["bearer"], mask: "'it''s'", strict: true, lines: false }"#
+        r#"Redactor { keys: ["bearer"], mask: "'it''s'", strict: true, lines: false, connections_only: false, fragments: ["sas-token"] }"#
     );
 }
 
@@ -158,12 +160,23 @@ fn line_mode_offsets_and_lines_count_from_the_start() {
 }
 
 #[test]
-fn only_a_create_or_alter_followed_by_connection_can_overlap_a_statement() {
-    // `CREATE TABLE` inside a value is not a connection statement: no overlap reported
+fn only_a_statement_the_engine_reads_can_overlap_a_statement() {
+    // with connection statements only, `CREATE TABLE` inside a value starts nothing
     let inner_table = "CREATE CONNECTION c WITH ('type' = 'CREATE TABLE t', 'api-key' = 'k')";
-    let out = sqlredact::redact(inner_table);
+    let connections = sqlredact::Redactor::builder()
+        .connections_only(true)
+        .build();
+    let out = connections.redact(inner_table);
     assert!(!out.overlapping_statements());
     assert_eq!(out.secrets()[0].value(), "k");
+    // by default it starts a credential statement (SPEC §8), which overlaps
+    let out = sqlredact::redact(inner_table);
+    assert!(out.overlapping_statements());
+    assert_eq!(out.secrets()[0].value(), "k");
+    assert!(
+        !sqlredact::redact("CREATE CONNECTION c WITH ('type' = 'SELECT 1')")
+            .overlapping_statements()
+    );
     // a nested connection statement is
     let inner_connection =
         "CREATE CONNECTION c WITH ('type' = 'CREATE CONNECTION', 'api-key' = 'k')";

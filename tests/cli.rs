@@ -222,6 +222,49 @@ fn policy_flags() {
 }
 
 #[test]
+fn statement_kind_and_fragment_flags() {
+    let input = b"CREATE TABLE t WITH ('password' = 'p1', 'http.bearer' = 'b1');\n\
+        ALTER CONNECTION c SET ('password' = 'p2');\n";
+    let text = |args: &[&str]| String::from_utf8_lossy(&run(args, input).stdout).into_owned();
+    assert_eq!(
+        text(&[]),
+        "CREATE TABLE t WITH ('password' = '<REDACTED>', 'http.bearer' = 'b1');\n\
+         ALTER CONNECTION c SET ('password' = '<REDACTED>');\n"
+    );
+    assert_eq!(
+        text(&["--connections-only"]),
+        "CREATE TABLE t WITH ('password' = 'p1', 'http.bearer' = 'b1');\n\
+         ALTER CONNECTION c SET ('password' = '<REDACTED>');\n"
+    );
+    assert_eq!(
+        text(&["--fragment", "Bearer"]),
+        "CREATE TABLE t WITH ('password' = '<REDACTED>', 'http.bearer' = '<REDACTED>');\n\
+         ALTER CONNECTION c SET ('password' = '<REDACTED>');\n"
+    );
+    // fragments are not keys: connection statements keep their list
+    assert_eq!(
+        text(&["--no-default-fragments", "--fragment", "bearer"]),
+        "CREATE TABLE t WITH ('password' = 'p1', 'http.bearer' = '<REDACTED>');\n\
+         ALTER CONNECTION c SET ('password' = '<REDACTED>');\n"
+    );
+    let out = run(&["--fragment", ""], input);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "sqlredact: --fragment needs a non-empty text\n"
+    );
+    // --check names the connection where there is one
+    let out = run(&["--check"], input);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "<stdin>:1: value of 'password' is not masked\n\
+         <stdin>:2: value of 'password' in connection 'c' is not masked\n"
+    );
+    assert_no_value(&out, "p1");
+}
+
+#[test]
 fn near_miss_warnings_go_to_stderr_without_values() {
     let out = run(
         &[],
@@ -566,4 +609,44 @@ fn every_conformance_case_passes_through_the_binary() {
         count += 1;
     }
     assert!(count >= 60);
+}
+
+#[test]
+fn the_mixed_dialect_examples_leak_nothing() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for (file, args, values) in [
+        (
+            "examples/mixed.sql",
+            &[][..],
+            &[
+                "flink-jdbc-pw",
+                "sk-legacy-example",
+                "Repl-2024!",
+                "hu8jmn3",
+                "AKIAEXAMPLE",
+                "wJalrEXAMPLE",
+                "mz-kafka-pass",
+            ][..],
+        ),
+        (
+            "examples/mixed.log",
+            &["--lines"][..],
+            &["flinkpw", "previous-pass", "Temp-Pass-1"][..],
+        ),
+    ] {
+        let path = format!("{root}/{file}");
+        let mut all = args.to_vec();
+        all.push(&path);
+        let out = run(&all, b"");
+        assert_eq!(out.status.code(), Some(0), "{file}");
+        for value in values {
+            assert_no_value(&out, value);
+        }
+        // the column comment and the reference to a stored secret are left as they are
+        let text = String::from_utf8_lossy(&out.stdout);
+        if file.ends_with(".sql") {
+            assert!(text.contains("COMMENT 'bcrypt, not a secret'"));
+            assert!(text.contains("SASL PASSWORD = SECRET kafka_password"));
+        }
+    }
 }

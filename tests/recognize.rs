@@ -39,13 +39,33 @@ fn header_words_in_any_order_and_case() {
 #[test]
 fn keyword_glued_to_a_word_is_not_the_keyword() {
     assert_untouched("RECREATE CONNECTION c WITH ('token' = 't')");
-    assert_untouched("CREATE CONNECTIONS c WITH ('token' = 't')");
-    assert_untouched("CREATE myconnection c WITH ('token' = 't')");
+    // not connection statements; credential statements (SPEC §8), whose secrets name no
+    // connection
+    for input in [
+        "CREATE CONNECTIONS c WITH ('token' = 't')",
+        "CREATE myconnection c WITH ('token' = 't')",
+    ] {
+        let out = sqlredact::redact(input);
+        assert_eq!(out.secrets()[0].connection(), None, "{input}");
+        let connections = sqlredact::Redactor::builder()
+            .connections_only(true)
+            .build();
+        assert!(connections.redact(input).is_unchanged(), "{input}");
+    }
 }
 
 #[test]
 fn other_words_between_create_and_connection_end_the_match() {
-    assert_untouched("CREATE TABLE connection WITH ('password' = 'p')");
+    let input = "CREATE TABLE connection WITH ('password' = 'p')";
+    let connections = sqlredact::Redactor::builder()
+        .connections_only(true)
+        .build();
+    assert!(connections.redact(input).is_unchanged());
+    assert_redacts(
+        input,
+        "CREATE TABLE connection WITH ('password' = '<REDACTED>')",
+        &[("password", "p")],
+    );
 }
 
 #[test]

@@ -41,6 +41,7 @@ enum K {
     End,
 }
 
+#[derive(Clone)]
 struct Tok {
     k: K,
     start: usize,
@@ -312,6 +313,9 @@ fn statement(
                 }
                 key = None;
             }
+            // `KEY SEP VALUE`, or `KEY 'value'` with white space or a comment between (SPEC §3)
+            K::Sep if key.is_some() => {}
+            K::Quoted(b'\'', _) if key.as_ref().is_some_and(|k| t.start > k.end) => {}
             K::Word | K::Quoted(..) => {
                 let end = t.end;
                 key = Some(t);
@@ -319,7 +323,11 @@ fn statement(
                 continue;
             }
             K::Comment if key.is_some() => {}
-            K::Sep if key.is_some() => {
+            _ => key = None,
+        }
+        if matches!(t.k, K::Sep | K::Quoted(..)) && key.is_some() {
+            let sepless = t.k != K::Sep;
+            {
                 let k = key.take().unwrap();
                 let text = if k.k == K::Word {
                     s[k.start..k.end].to_vec()
@@ -343,6 +351,7 @@ fn statement(
                         let _ = i;
                         true
                     }
+                    Some(Some(_)) if sepless => false,
                     Some(Some(i)) => {
                         warnings.push(RefWarning {
                             key: String::from_utf8_lossy(&text).into_owned(),
@@ -355,7 +364,7 @@ fn statement(
                     None => false,
                 };
                 // the value
-                let mut v = token(s, t.end);
+                let mut v = if sepless { t.clone() } else { token(s, t.end) };
                 while matches!(v.k, K::Comment | K::Sep) {
                     v = token(s, v.end);
                 }
@@ -375,6 +384,15 @@ fn statement(
                             prefix,
                             content: v.content,
                         }];
+                    }
+                    _ if bare_secret_reference(s, &v) => {
+                        // `SECRET name` names a stored secret: no value
+                        let mut name = token(s, v.start + 6);
+                        while name.k == K::Comment {
+                            name = token(s, name.end);
+                        }
+                        t = token(s, name.end);
+                        continue;
                     }
                     _ => {
                         vstart = v.start;
@@ -495,11 +513,30 @@ fn statement(
                 t = next;
                 continue;
             }
-            _ => key = None,
         }
         t = token(s, t.end);
     }
     (secrets, warnings)
+}
+
+/// A bare value that is the word `SECRET` followed by a name.
+fn bare_secret_reference(s: &[u8], v: &Tok) -> bool {
+    let end = (v.start..s.len())
+        .find(|&i| {
+            matches!(
+                s[i],
+                b' ' | b'\t' | 0x0c | b'\r' | b'\n' | b',' | b')' | b';'
+            )
+        })
+        .unwrap_or(s.len());
+    if end - v.start != 6 || !s[v.start..end].eq_ignore_ascii_case(b"SECRET") {
+        return false;
+    }
+    let mut name = token(s, end);
+    while name.k == K::Comment {
+        name = token(s, name.end);
+    }
+    name.k == K::Word
 }
 
 fn lit_prefix(t: &Tok) -> u8 {
