@@ -36,7 +36,15 @@ pub(crate) struct Policy {
 }
 
 impl Policy {
-    pub(crate) fn new(keys: Vec<String>, mask: String, strict: bool, lines: bool) -> Self {
+    /// `fragments`: normalized (`keys::normalized`); `extra_keys`: keys added to the defaults.
+    pub(crate) fn new(
+        keys: Vec<String>,
+        mask: String,
+        strict: bool,
+        lines: bool,
+        fragments: Vec<Vec<u8>>,
+        extra_keys: Vec<String>,
+    ) -> Self {
         let mask_raw = mask.replace('\'', "''").into_bytes();
         let longest = keys.iter().map(|k| k.len()).max().unwrap_or(0);
         let key_cap = 256.max(2 * longest + 2);
@@ -49,29 +57,10 @@ impl Policy {
             lines,
             key_cap,
             connections_only: false,
-            fragments: Vec::new(),
-            extra_keys: Vec::new(),
-            triggers: crate::find::Triggers::new(&[], &[]),
+            triggers: crate::find::Triggers::new(&fragments, &extra_keys),
+            fragments,
+            extra_keys,
         }
-        .with_fragments(
-            SENSITIVE_FRAGMENTS
-                .iter()
-                .map(|f| keys::normalized(f.as_bytes()))
-                .collect(),
-            Vec::new(),
-        )
-    }
-
-    /// The policy with these fragments (normalized) and added keys.
-    pub(crate) fn with_fragments(
-        mut self,
-        fragments: Vec<Vec<u8>>,
-        extra_keys: Vec<String>,
-    ) -> Self {
-        self.triggers = crate::find::Triggers::new(&fragments, &extra_keys);
-        self.fragments = fragments;
-        self.extra_keys = extra_keys;
-        self
     }
 }
 
@@ -310,8 +299,14 @@ impl RedactorBuilder {
             .iter()
             .map(|f| keys::normalized(f.as_bytes()))
             .collect();
-        let mut policy = Policy::new(self.keys, self.mask, self.strict, self.lines)
-            .with_fragments(fragments, extra_keys);
+        let mut policy = Policy::new(
+            self.keys,
+            self.mask,
+            self.strict,
+            self.lines,
+            fragments,
+            extra_keys,
+        );
         policy.connections_only = self.connections_only;
         Redactor {
             policy: Arc::new(policy),
