@@ -243,10 +243,7 @@ impl Triggers {
 
     /// The start of a trigger whose stem stands at `c`.
     fn at(&self, hay: &[u8], c: usize, eof: bool) -> Option<usize> {
-        let normal = |b: u8| match b.to_ascii_lowercase() {
-            b'_' | b'.' => b'-',
-            b => b,
-        };
+        let normal = crate::keys::normal;
         let found = self.stems.iter().filter(|(stem, _)| {
             stem.iter()
                 .take_while(|&&b| b != 0)

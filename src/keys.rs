@@ -96,7 +96,7 @@ pub(crate) fn classify(key: &[u8], sensitive: &[String]) -> KeyClass {
 }
 
 /// A key's byte as the fragment rule reads it: ASCII-lower-cased, `_` and `.` read as `-`.
-fn normal(b: u8) -> u8 {
+pub(crate) fn normal(b: u8) -> u8 {
     match b.to_ascii_lowercase() {
         b'_' | b'.' => b'-',
         b => b,
