@@ -25,7 +25,7 @@ use crate::secret::{Secret, Warning};
 
 /// How many bytes at the end of `win` could begin a verb (`CREATE`, `SET`, …): the search holds them
 /// back until more input shows what they are.
-fn keyword_tail(win: &[u8]) -> u64 {
+pub(crate) fn keyword_tail(win: &[u8]) -> u64 {
     (1..=5)
         .rev()
         .find(|&n| {
@@ -35,15 +35,6 @@ fn keyword_tail(win: &[u8]) -> u64 {
                     .any(|k| k.len() > n && k[..n].eq_ignore_ascii_case(&win[win.len() - n..]))
         })
         .unwrap_or(0) as u64
-}
-
-/// Line mode: the length of the run of whole lines at the start of `data` before the line that
-/// holds the next `CREATE` or `ALTER` (all whole lines when there is none). Those lines cannot
-/// hold a statement, so they pass through as they are. A keyword never spans a line break, so
-/// one search finds where the next candidate line starts.
-pub(crate) fn clean_lines(data: &[u8], credentials: bool) -> usize {
-    let next = find::verb(data, 0, credentials).unwrap_or(data.len());
-    memchr::memrchr(b'\n', &data[..next]).map_or(0, |i| i + 1)
 }
 
 /// Line mode: a line's content, without the `\r` of a `\r\n` that ends it (`line` holds the
@@ -56,8 +47,8 @@ pub(crate) fn line_content(line: &[u8]) -> &[u8] {
 pub(crate) trait Sink<'w> {
     /// Input bytes that pass through unchanged.
     fn text(&mut self, bytes: &[u8]);
-    /// The mask literal, in place of a secret's span.
-    fn mask(&mut self, start: u64);
+    /// The mask literal written in `form`, in place of a secret's span.
+    fn mask(&mut self, start: u64, form: crate::embed::Form);
     /// A secret whose mask was written; called once its end is known.
     fn secret(&mut self, secret: Secret<'w>);
     /// A near miss.
@@ -264,7 +255,7 @@ impl Engine {
     }
 
     /// The next `CREATE`/`ALTER` starting before `scan_to` that is not glued to a word before
-    /// it (an escaped `\n` before it counts as a break, as in JSON records). At the end of the
+    /// it. At the end of the
     /// input (`eof`), none after the last `CONNECTION`: no statement can start there, so a
     /// script without connection statements costs one search.
     fn find_next(
@@ -289,9 +280,7 @@ impl Engine {
             self.search_from = base + at as u64 + 1;
             let glued = at > 0 && {
                 let prev = win[at - 1];
-                let word = prev.is_ascii_alphanumeric() || prev == b'_' || prev == b'$';
-                let escape = at > 1 && win[at - 2] == b'\\' && matches!(prev, b'n' | b'r' | b't');
-                word && !escape
+                prev.is_ascii_alphanumeric() || prev == b'_' || prev == b'$'
             };
             if !glued {
                 let start = base + at as u64;
@@ -400,7 +389,7 @@ impl Engine {
                     let (_, mut secret) = self.found.secrets.pop().expect("checked");
                     let at = secret.start.max(self.out);
                     if secret.end > at {
-                        sink.mask(at);
+                        sink.mask(at, crate::embed::Form::Plain);
                         secret.start = at;
                         self.out = secret.end;
                         self.last_mask_end = secret.end;
@@ -412,7 +401,7 @@ impl Engine {
                     if to <= at {
                         return;
                     }
-                    sink.mask(at);
+                    sink.mask(at, crate::embed::Form::Plain);
                     self.open = Some((run_start, start, at));
                     self.out = to;
                 }

@@ -61,6 +61,7 @@ impl Pending {
             start: self.start,
             end: self.end,
             line: self.line,
+            form: crate::embed::Form::Plain,
         }
     }
 

@@ -25,9 +25,6 @@ pub(crate) enum Tok {
     /// ` `, `\t`, form feed, `\n`, `\r\n`, lone `\r`
     #[regex(r"[ \t\x0c\r\n]+")]
     Space,
-    /// `\n`, `\r`, `\t` written as two characters, as in a JSON-escaped log record
-    #[regex(r"\\[nrt]")]
-    EscapedSpace,
     /// `-- …` to the end of the line (body scanned by [`scan_line_comment`])
     #[token("--")]
     LineComment,
@@ -47,10 +44,6 @@ pub(crate) enum Tok {
     /// `"` opening a double-quoted literal
     #[token("\"")]
     DoubleQuote,
-    /// `\"` opening a double-quoted literal written inside a JSON string (body scanned by
-    /// [`scan_escaped_quoted`])
-    #[token("\\\"")]
-    EscapedDoubleQuote,
     /// `` ` `` opening a quoted identifier
     #[token("`")]
     Backtick,
@@ -168,11 +161,9 @@ impl<'w> Lexer<'w> {
                 | Tok::Quote
                 | Tok::PrefixedQuote
                 | Tok::DoubleQuote
-                | Tok::EscapedDoubleQuote
                 | Tok::Backtick
                 | Tok::LineComment
-                | Tok::BlockComment
-                | Tok::EscapedSpace => 0,
+                | Tok::BlockComment => 0,
                 Tok::Word if matches!(self.win.get(at + len), Some(b'.' | b'-' | b'&')) => 2,
                 _ => 1,
             };
@@ -245,29 +236,6 @@ pub(crate) fn scan_quoted(bytes: &[u8], from: usize, quote: u8, eof: bool) -> Sc
     }
 }
 
-/// Scans the body of a `\"…\"` literal (a double-quoted literal inside a JSON string) from
-/// `from`; `\"\"` stands for one quote.
-pub(crate) fn scan_escaped_quoted(bytes: &[u8], from: usize, eof: bool) -> Scan {
-    let mut at = from;
-    while let Some(i) = memchr::memmem::find(&bytes[at..], b"\\\"") {
-        let i = at + i;
-        match bytes.get(i + 2..i + 4) {
-            Some(b"\\\"") => at = i + 4,
-            Some(_) => return Scan::Closed(i + 2),
-            None if eof || bytes.get(i + 2).is_some_and(|&b| b != b'\\') => {
-                return Scan::Closed(i + 2);
-            }
-            None => return Scan::More(i),
-        }
-    }
-    if eof {
-        Scan::Unterminated(bytes.len())
-    } else {
-        // a final `\` may start the closing `\"`
-        Scan::More(bytes.len().saturating_sub(1).max(from))
-    }
-}
-
 /// Scans a `/* … */` comment body from `from` (after the opener).
 pub(crate) fn scan_block_comment(bytes: &[u8], from: usize, eof: bool) -> Scan {
     match memchr::memmem::find(&bytes[from..], b"*/") {
@@ -278,34 +246,20 @@ pub(crate) fn scan_block_comment(bytes: &[u8], from: usize, eof: bool) -> Scan {
     }
 }
 
-/// Scans a `--` comment body from `from` to the end of its line: a `\n` or `\r`, or the two
-/// characters `\n` (or `\r`) of a JSON-escaped record, which are not swallowed.
+/// Scans a `--` comment body from `from` to the end of its line (a `\n` or a `\r`).
 pub(crate) fn scan_line_comment(bytes: &[u8], from: usize, eof: bool) -> Scan {
-    let mut at = from;
-    while let Some(i) = memchr::memchr3(b'\n', b'\r', b'\\', &bytes[at..]) {
-        let i = at + i;
-        if bytes[i] != b'\\' {
-            return Scan::Closed(i);
-        }
-        match bytes.get(i + 1) {
-            Some(b'n' | b'r') => return Scan::Closed(i),
-            Some(_) => at = i + 1,
-            None if eof => return Scan::Unterminated(bytes.len()),
-            None => return Scan::More(i),
-        }
-    }
-    if eof {
-        Scan::Unterminated(bytes.len())
-    } else {
-        Scan::More(bytes.len())
+    match memchr::memchr2(b'\n', b'\r', &bytes[from..]) {
+        Some(i) => Scan::Closed(from + i),
+        None if eof => Scan::Unterminated(bytes.len()),
+        None => Scan::More(bytes.len()),
     }
 }
 
-/// Scans a bare value from `from`: everything up to whitespace, `,`, `)` or `;`.
+/// Scans a bare value from `from`: everything up to whitespace, `,`, `)`, `;` or a backslash.
 pub(crate) fn scan_bare(bytes: &[u8], from: usize, eof: bool) -> Scan {
     let end = bytes[from..]
         .iter()
-        .position(|&b| is_space(b) || matches!(b, b',' | b')' | b';'));
+        .position(|&b| is_space(b) || matches!(b, b',' | b')' | b';' | b'\\'));
     match end {
         Some(i) => Scan::Closed(from + i),
         None if eof => Scan::Closed(bytes.len()),
@@ -389,13 +343,15 @@ mod tests {
     }
 
     #[test]
-    fn separators_and_escaped_space() {
+    fn separators_and_backslash() {
         use Tok::*;
+        // a backslash means nothing here: `\n` is a backslash and a word
         assert_tokens(
             "=>\\n: ==\\x",
             &[
                 (Sep, "=>"),
-                (EscapedSpace, "\\n"),
+                (Other, "\\"),
+                (Word, "n"),
                 (Sep, ":"),
                 (Space, " "),
                 (Sep, "=="),
@@ -438,27 +394,15 @@ mod tests {
     }
 
     #[test]
-    fn escaped_quoted_scans() {
-        assert_eq!(scan_escaped_quoted(br#"ab\" x"#, 0, true), Scan::Closed(4));
-        assert_eq!(
-            scan_escaped_quoted(br#"a\"\"b\" "#, 0, true),
-            Scan::Closed(8)
-        );
-        assert_eq!(scan_escaped_quoted(br#"ab\""#, 0, false), Scan::More(2));
-        assert_eq!(scan_escaped_quoted(br#"ab\"x"#, 0, false), Scan::Closed(4));
-        assert_eq!(scan_escaped_quoted(br#"ab\"#, 0, false), Scan::More(2));
-        assert_eq!(scan_escaped_quoted(b"ab", 0, true), Scan::Unterminated(2));
-    }
-
-    #[test]
     fn comment_scans() {
         assert_eq!(scan_block_comment(b" x */y", 0, true), Scan::Closed(5));
         assert_eq!(scan_block_comment(b" x *", 0, false), Scan::More(3));
         assert_eq!(scan_block_comment(b" x", 0, true), Scan::Unterminated(2));
         assert_eq!(scan_line_comment(b" x\ny", 0, true), Scan::Closed(2));
-        assert_eq!(scan_line_comment(b" x\\nWITH", 0, true), Scan::Closed(2));
+        // `\n` written as two characters is text (a JSON string is read decoded, SPEC §9)
+        assert_eq!(scan_line_comment(b" x\\nWITH", 0, true), Scan::Unterminated(8));
         assert_eq!(scan_line_comment(b" a\\b\r\n", 0, true), Scan::Closed(4));
-        assert_eq!(scan_line_comment(b" x\\", 0, false), Scan::More(2));
+        assert_eq!(scan_line_comment(b" x\\", 0, false), Scan::More(3));
     }
 
     #[test]

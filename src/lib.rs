@@ -57,12 +57,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod embed;
 mod engine;
 mod find;
 mod found;
 mod keys;
 mod lexer;
 mod reader;
+mod readings;
 mod redact;
 mod secret;
 pub mod stream;

@@ -29,8 +29,6 @@ use crate::secret::Warning;
 /// ends the pair: no real statement has a megabyte of comments there, and the bound keeps the
 /// bytes a stream must hold back finite.
 pub(crate) const MAX_GAP: u64 = 1 << 20;
-/// Stands for the two-byte quote `\"` of a double-quoted literal inside a JSON string.
-const ESCAPED_QUOTE: u8 = b'\\';
 /// Longest connection name part kept.
 pub(crate) const MAX_NAME_PART: usize = 1024;
 /// Raw bytes of a quoted name part kept: enough for [`MAX_NAME_PART`] once doubled quotes are
@@ -248,6 +246,8 @@ pub(crate) struct Run {
     secret: bool,
     /// How far [`Run::skim`] has looked: it does not look at a byte twice.
     skimmed: u64,
+    /// Line mode: the token just read was cut at the end of its line, which ends the run.
+    line_cut: bool,
     name_parts: u8,
     phase: Phase,
     partial: Option<Partial>,
@@ -267,6 +267,7 @@ impl Run {
             cred: false,
             secret: false,
             skimmed: start,
+            line_cut: false,
             name_parts: 0,
             phase: Phase::Header {
                 verb: false,
@@ -489,6 +490,9 @@ impl Run {
         };
         self.pos = tok.end;
         self.phase = self.on_token(cx, &tok);
+        if std::mem::take(&mut self.line_cut) {
+            self.finish(cx);
+        }
         if self.is_done() {
             Step::Done
         } else {
@@ -530,7 +534,6 @@ impl Run {
             self.skimmed = cx.base + l as u64 + 1;
             let literal = match (win[l], win.get(l + 1)) {
                 (q @ (b'\'' | b'"' | b'`'), _) => Some(lexer::scan_quoted(win, l + 1, q, cx.eof)),
-                (b'\\', Some(b'"')) => Some(lexer::scan_escaped_quoted(win, l + 2, cx.eof)),
                 // part of a word or another token: nothing changes
                 (b'-', Some(&b)) if b != b'-' => None,
                 (b'/', Some(&b)) if b != b'*' => None,
@@ -540,7 +543,11 @@ impl Run {
             };
             match literal {
                 None => at = l + 1,
-                Some(Scan::Closed(e)) if e <= end => at = e,
+                Some(Scan::Closed(e))
+                    if e <= end && !(cx.policy.lines && memchr::memchr(b'\n', &win[l..e]).is_some()) =>
+                {
+                    at = e
+                }
                 // a literal that holds the trigger (it may be a key) or runs on
                 Some(_) => break bound,
             }
@@ -579,7 +586,7 @@ impl Run {
                 match cx.lexer.lex(at) {
                     Lexed::End => return Err(Step::Done),
                     Lexed::NeedMore => return Err(Step::NeedMore),
-                    Lexed::Token(Tok::Space | Tok::EscapedSpace, len)
+                    Lexed::Token(Tok::Space, len)
                         if !matches!(self.phase, Phase::Header { verb: false, .. }) =>
                     {
                         self.pos += len as u64;
@@ -593,7 +600,6 @@ impl Run {
                 Tok::Quote => Some((Long::Quoted(b'\'', Prefix::None), 1)),
                 Tok::PrefixedQuote => Some((Long::Quoted(b'\'', Prefix::of(first)), len)),
                 Tok::DoubleQuote => Some((Long::Quoted(b'"', Prefix::None), 1)),
-                Tok::EscapedDoubleQuote => Some((Long::Quoted(ESCAPED_QUOTE, Prefix::None), 2)),
                 Tok::Backtick => Some((Long::Quoted(b'`', Prefix::None), 1)),
                 Tok::BlockComment => Some((Long::BlockComment, 2)),
                 Tok::LineComment => Some((Long::LineComment, 2)),
@@ -634,9 +640,19 @@ impl Run {
             self.line = line;
         }
         let from = (p.resume - cx.base) as usize;
-        let (win, eof) = (cx.win, cx.eof);
+        let (mut win, mut eof) = (cx.win, cx.eof);
+        // line mode: a literal or comment that has not closed by the end of its line ends
+        // there, before its `\r\n` or `\n`, and so does the statement (SPEC §5)
+        let mut line_cut = false;
+        if cx.policy.lines
+            && matches!(p.kind, Long::Quoted(..) | Long::BlockComment)
+            && let Some(i) = memchr::memchr(b'\n', &win[from..])
+        {
+            let content = crate::engine::line_content(&win[..from + i]);
+            win = &win[..content.len().max(from)];
+            (eof, line_cut) = (true, true);
+        }
         let scan = match p.kind {
-            Long::Quoted(ESCAPED_QUOTE, _) => lexer::scan_escaped_quoted(win, from, eof),
             Long::Quoted(q, _) => lexer::scan_quoted(win, from, q, eof),
             Long::BlockComment => lexer::scan_block_comment(win, from, eof),
             Long::LineComment => lexer::scan_line_comment(win, from, eof),
@@ -654,11 +670,13 @@ impl Run {
                 self.partial = Some(p);
                 return Err(Step::NeedMore);
             }
-            (Scan::Closed(end), Long::Quoted(ESCAPED_QUOTE, _)) => (end, end - 2, true),
             (Scan::Closed(end), Long::Quoted(..)) => (end, end - 1, true),
             (Scan::Closed(end), _) => (end, end, true),
             (Scan::Unterminated(end), _) => (end, end, false),
         };
+        if line_cut && !terminated {
+            self.line_cut = true;
+        }
         let content_end = content_end.max(from);
         self.take(cx, &mut p, from, content_end);
         if comment {
@@ -746,7 +764,6 @@ impl Run {
             && !matches!(
                 tok,
                 Tok::Space
-                    | Tok::EscapedSpace
                     | Tok::Sep
                     | Tok::Comma
                     | Tok::Close
@@ -807,7 +824,7 @@ impl Run {
             },
             Phase::SecretAs => match tok.kind {
                 Kind::Trivia => Phase::SecretAs,
-                Kind::Quoted(b'\'' | b'"' | ESCAPED_QUOTE, _) => {
+                Kind::Quoted(b'\'' | b'"', _) => {
                     let texts = cx.found.texts(self.start);
                     let name = std::mem::take(&mut texts.secret_name);
                     texts.key.set(name.as_slice());
@@ -888,7 +905,7 @@ impl Run {
             // after `BY` every token but a literal is read as a bare value, as after `=` in a
             // connection statement: `PASSWORD` is the keyword, anything else the password
             (3, Kind::Bare) if tok.masklike && tok.body_end - tok.body == 8 => Phase::Identified(4),
-            (3 | 4, Kind::Bare | Kind::Quoted(b'\'' | b'"' | ESCAPED_QUOTE, _)) => {
+            (3 | 4, Kind::Bare | Kind::Quoted(b'\'' | b'"', _)) => {
                 self.value_part(cx, Treat::Mask, tok)
             }
             _ => self.body(cx, tok),
@@ -1080,7 +1097,7 @@ impl Run {
             uescape_allowed: prefix == Prefix::U,
             // Every kind of value continues with the literals after it: once masked it is a
             // literal, and a second pass must read it the same way.
-            glued: matches!(quote, b'"' | b'`' | ESCAPED_QUOTE),
+            glued: matches!(quote, b'"' | b'`'),
             stage: Stage::AfterPart,
         };
         if tok.kind == Kind::Bare
@@ -1301,7 +1318,7 @@ fn next_trigger(cx: &mut Cx<'_, '_>, at: usize) -> usize {
 /// A token that is whole once lexed.
 fn short_token(tok: Tok, start: u64, len: usize, first: u8) -> Token {
     let kind = match tok {
-        Tok::Space | Tok::EscapedSpace => Kind::Trivia,
+        Tok::Space => Kind::Trivia,
         Tok::Word => Kind::Word,
         Tok::Sep => Kind::Sep,
         Tok::Open => Kind::Open,
@@ -1352,12 +1369,7 @@ fn key_text<'w>(cx: &Cx<'_, 'w>, key: &Cand) -> Option<Cow<'w, [u8]>> {
     }
     let win: &'w [u8] = cx.win;
     let raw = &win[(key.body - cx.base) as usize..(key.body_end - cx.base) as usize];
-    let first = if key.quote == ESCAPED_QUOTE {
-        b'"'
-    } else {
-        key.quote
-    };
-    Some(if key.quote == 0 || memchr::memchr(first, raw).is_none() {
+    Some(if key.quote == 0 || memchr::memchr(key.quote, raw).is_none() {
         Cow::Borrowed(raw)
     } else {
         Cow::Owned(undouble(raw, key.quote))
@@ -1382,7 +1394,7 @@ fn value_text(win: &[u8], base: u64, start: u64, first_end: u64, end: u64) -> Te
         return Text::Input(base + from as u64, base + to as u64);
     }
     let mut parts = Vec::new();
-    let uescape = value_parts(span, at, first_end, |part| parts.push(part));
+    let (uescape, _) = value_parts(span, at, first_end, |part| parts.push(part));
     let value = decode(
         parts
             .iter()
@@ -1392,27 +1404,36 @@ fn value_text(win: &[u8], base: u64, start: u64, first_end: u64, end: u64) -> Te
     Text::Owned(String::from_utf8(value).unwrap_or_else(|e| lossy(e.as_bytes())))
 }
 
+/// Whether the value `span` (a masked span, from its start) ends with its literals closed.
+pub(crate) fn value_closed(span: &[u8]) -> bool {
+    let first_end = match lexer::scan_bare(span, 0, true) {
+        Scan::Closed(end) | Scan::Unterminated(end) | Scan::More(end) => end,
+    };
+    value_parts(span, 0, first_end, |_| {}).1
+}
+
 /// The parts of the value that starts at `at` and runs to the end of `span`, as `(quote,
-/// prefix, content range)` (quote 0 for a bare part); returns the `UESCAPE` character.
+/// prefix, content range)` (quote 0 for a bare part); returns the `UESCAPE` character and
+/// whether the last literal closed.
 fn value_parts(
     span: &[u8],
     at: usize,
     first_end: usize,
     mut part: impl FnMut((u8, Prefix, usize, usize)),
-) -> Option<u8> {
+) -> (Option<u8>, bool) {
     let mut lexer = Lexer::new(span, true, at);
     let mut at = at;
     let mut first = true;
     let mut uescape_next = false;
     let mut uescape = None;
+    let mut closed = true;
     while let Lexed::Token(tok, len) = lexer.lex(at) {
         let (quote, prefix) = match tok {
             Tok::Quote => (b'\'', Prefix::None),
             Tok::PrefixedQuote => (b'\'', Prefix::of(span[at])),
             Tok::DoubleQuote => (b'"', Prefix::None),
-            Tok::EscapedDoubleQuote => (ESCAPED_QUOTE, Prefix::None),
             Tok::Backtick => (b'`', Prefix::None),
-            Tok::BlockComment | Tok::LineComment | Tok::Space | Tok::EscapedSpace if !first => {
+            Tok::BlockComment | Tok::LineComment | Tok::Space if !first => {
                 at = match scan_trivia(span, at, tok, len) {
                     Scan::Closed(end) | Scan::Unterminated(end) | Scan::More(end) => end,
                 };
@@ -1440,13 +1461,12 @@ fn value_parts(
         first = false;
         let body = at + len;
         let (end, content_end) = match quote {
-            ESCAPED_QUOTE => match lexer::scan_escaped_quoted(span, body, true) {
-                Scan::Closed(end) => (end, end - 2),
-                Scan::Unterminated(end) | Scan::More(end) => (end, end),
-            },
             q => match lexer::scan_quoted(span, body, q, true) {
                 Scan::Closed(end) => (end, end - 1),
-                Scan::Unterminated(end) | Scan::More(end) => (end, end),
+                Scan::Unterminated(end) | Scan::More(end) => {
+                    closed = false;
+                    (end, end)
+                }
             },
         };
         if uescape_next {
@@ -1459,7 +1479,7 @@ fn value_parts(
         }
         at = end;
     }
-    uescape
+    (uescape, closed)
 }
 
 /// The end of a white-space or comment token opened at `at`.
@@ -1479,12 +1499,8 @@ pub(crate) fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Undoes doubled quotes (`\"\"` for [`ESCAPED_QUOTE`]).
+/// Undoes doubled quotes.
 fn undouble(raw: &[u8], quote: u8) -> Vec<u8> {
-    if quote == ESCAPED_QUOTE {
-        let text = String::from_utf8_lossy(raw).replace("\\\"\\\"", "\\\"");
-        return text.into_bytes();
-    }
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {

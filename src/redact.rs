@@ -8,9 +8,10 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use crate::engine::{self, Engine, Sink};
+use crate::embed::Form;
+use crate::engine::Sink;
+use crate::readings::Readings;
 use crate::keys::{self, DEFAULT_KEYS, SENSITIVE_FRAGMENTS};
-use crate::lexer;
 use crate::secret::{Secret, Warning};
 
 /// A [`Redactor`]'s settings, as the engine and its readers use them.
@@ -21,6 +22,8 @@ pub(crate) struct Policy {
     pub mask_raw: Vec<u8>,
     /// `'` + `mask_raw` + `'`.
     pub mask_literal: Vec<u8>,
+    /// The mask literal in each [`Form`](crate::embed::Form), by its index.
+    pub masks: [Vec<u8>; 4],
     pub strict: bool,
     pub lines: bool,
     /// Keys longer than this (unquoted) are neither sensitive nor near misses.
@@ -49,9 +52,13 @@ impl Policy {
         let longest = keys.iter().map(|k| k.len()).max().unwrap_or(0);
         let key_cap = 256.max(2 * longest + 2);
         let mask_literal = [&b"'"[..], &mask_raw, b"'"].concat();
+        use crate::embed::Form;
+        let masks = [Form::Plain, Form::Json, Form::Sql, Form::JsonSql]
+            .map(|form| form.encode(&mask_literal));
         Policy {
             keys,
             mask_raw,
+            masks,
             mask_literal,
             strict,
             lines,
@@ -399,7 +406,7 @@ impl Redactor {
             text,
             secrets: out.secrets,
             warnings: out.warnings,
-            mask_len: self.policy.mask_literal.len(),
+            mask_lens: self.policy.masks.each_ref().map(Vec::len),
             overlapped: out.overlapped,
         }
     }
@@ -417,7 +424,7 @@ impl Redactor {
             text: out.text,
             secrets: out.secrets,
             warnings: out.warnings,
-            mask_len: self.policy.mask_literal.len(),
+            mask_lens: self.policy.masks.each_ref().map(Vec::len),
             overlapped: out.overlapped,
         }
     }
@@ -442,7 +449,7 @@ impl Redactor {
         let mut sink = IntoSink {
             text: Text::Str(text),
             input: sql.as_bytes(),
-            mask: &self.policy.mask_literal,
+            masks: &self.policy.masks,
             secrets,
             warnings,
         };
@@ -467,7 +474,7 @@ impl Redactor {
         let mut sink = IntoSink {
             text: Text::Bytes(text),
             input: sql,
-            mask: &self.policy.mask_literal,
+            masks: &self.policy.masks,
             secrets,
             warnings,
         };
@@ -497,7 +504,7 @@ impl Redactor {
             input: sql,
             at: 0,
             text: None,
-            mask: &self.policy.mask_literal,
+            masks: &self.policy.masks,
             secrets: Vec::new(),
             warnings: Vec::new(),
         };
@@ -510,53 +517,19 @@ impl Redactor {
         }
     }
 
-    /// Runs the engine over the whole input, or over each line in line mode.
-    /// Returns whether statements overlapped.
+    /// Reads the whole input (SPEC §9's four readings). Returns whether statements overlapped.
     fn drive<'a>(&self, sql: &'a [u8], sink: &mut dyn Sink<'a>) -> bool {
-        // One engine per thread, reused: its lists keep their capacity between calls.
+        // One reader state per thread, reused: its lists keep their capacity between calls.
         thread_local! {
-            static ENGINE: std::cell::RefCell<Option<Engine>> = const { std::cell::RefCell::new(None) };
+            static READINGS: std::cell::RefCell<Option<Readings>> = const { std::cell::RefCell::new(None) };
         }
-        let mut engine = ENGINE
+        let mut readings = READINGS
             .with(|e| e.borrow_mut().take())
-            .unwrap_or_else(|| Engine::new(0, 1, true));
-        engine.reset(0, 1);
-        let overlapped = self.drive_with(&mut engine, sql, sink);
-        ENGINE.with(|e| *e.borrow_mut() = Some(engine));
-        overlapped
-    }
-
-    fn drive_with<'a>(&self, engine: &mut Engine, sql: &'a [u8], sink: &mut dyn Sink<'a>) -> bool {
-        if !self.policy.lines {
-            engine.advance(sql, 0, true, &self.policy, sink);
-            return engine.overlapped();
-        }
-        let mut overlapped = false;
-        let mut start = 0;
-        let mut line = 1;
-        while start < sql.len() {
-            let clean = engine::clean_lines(&sql[start..], !self.policy.connections_only);
-            if clean > 0 {
-                sink.text(&sql[start..start + clean]);
-                line += lexer::count_newlines(&sql[start..start + clean]);
-                start += clean;
-                continue;
-            }
-            let next = memchr::memchr(b'\n', &sql[start..]).map_or(sql.len(), |i| start + i + 1);
-            let content = match sql[start..next].strip_suffix(b"\n") {
-                Some(before_newline) => engine::line_content(before_newline),
-                None => &sql[start..next],
-            };
-            let content_end = start + content.len();
-            engine.reset(start as u64, line);
-            engine.advance(content, start as u64, true, &self.policy, sink);
-            overlapped |= engine.overlapped();
-            if next > content_end {
-                sink.text(&sql[content_end..next]);
-            }
-            start = next;
-            line += 1;
-        }
+            .unwrap_or_else(|| Readings::new(0, 1, true));
+        readings.reset(0, 1);
+        readings.advance(sql, 0, true, &self.policy, sink);
+        let overlapped = readings.overlapped();
+        READINGS.with(|e| *e.borrow_mut() = Some(readings));
         overlapped
     }
 }
@@ -573,7 +546,7 @@ struct LazySink<'o, 'a> {
     input: &'a [u8],
     at: usize,
     text: Option<Vec<u8>>,
-    mask: &'o [u8],
+    masks: &'o [Vec<u8>; 4],
     secrets: Vec<Secret<'a>>,
     warnings: Vec<Warning>,
 }
@@ -585,13 +558,13 @@ impl<'a> Sink<'a> for LazySink<'_, 'a> {
         }
         self.at += bytes.len();
     }
-    fn mask(&mut self, start: u64) {
+    fn mask(&mut self, start: u64, form: Form) {
         let text = self.text.get_or_insert_with(|| {
             let mut text = Vec::with_capacity(self.input.len() + 64);
             text.extend_from_slice(&self.input[..self.at]);
             text
         });
-        text.extend_from_slice(self.mask);
+        text.extend_from_slice(&self.masks[form as usize]);
         self.at = start as usize;
     }
     fn secret(&mut self, secret: Secret<'a>) {
@@ -611,7 +584,7 @@ enum Text<'o> {
 struct IntoSink<'o, 'a> {
     text: Text<'o>,
     input: &'a [u8],
-    mask: &'o [u8],
+    masks: &'o [Vec<u8>; 4],
     secrets: &'o mut Vec<Secret<'a>>,
     warnings: &'o mut Vec<Warning>,
 }
@@ -623,9 +596,9 @@ impl<'a> Sink<'a> for IntoSink<'_, 'a> {
             Text::Bytes(b) => b.extend_from_slice(bytes),
         }
     }
-    fn mask(&mut self, _start: u64) {
-        let mask = self.mask;
-        self.text(mask);
+    fn mask(&mut self, _start: u64, form: Form) {
+        let masks = self.masks;
+        self.text(&masks[form as usize]);
     }
     fn secret(&mut self, secret: Secret<'a>) {
         self.secrets.push(with_raw(secret, self.input));
@@ -641,7 +614,7 @@ fn with_raw<'a>(mut secret: Secret<'a>, input: &'a [u8]) -> Secret<'a> {
 }
 
 /// Puts each secret's original text back in place of its mask.
-fn unmask(text: &[u8], secrets: &[Secret], mask_len: usize) -> Vec<u8> {
+fn unmask(text: &[u8], secrets: &[Secret], mask_lens: &[usize; 4]) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len());
     let (mut input_at, mut text_at) = (0usize, 0usize);
     for s in secrets {
@@ -649,7 +622,7 @@ fn unmask(text: &[u8], secrets: &[Secret], mask_len: usize) -> Vec<u8> {
         let keep = span.start - input_at;
         out.extend_from_slice(&text[text_at..text_at + keep]);
         out.extend_from_slice(&s.raw);
-        text_at += keep + mask_len;
+        text_at += keep + mask_lens[s.form as usize];
         input_at = span.end;
     }
     out.extend_from_slice(&text[text_at.min(text.len())..]);
@@ -662,7 +635,7 @@ pub struct Redacted<'a> {
     text: Cow<'a, str>,
     secrets: Vec<Secret<'a>>,
     warnings: Vec<Warning>,
-    mask_len: usize,
+    mask_lens: [usize; 4],
     overlapped: bool,
 }
 
@@ -735,7 +708,7 @@ impl<'a> Redacted<'a> {
     /// assert_eq!(sqlredact::redact(sql).unmask(), sql);
     /// ```
     pub fn unmask(&self) -> String {
-        let bytes = unmask(self.text.as_bytes(), &self.secrets, self.mask_len);
+        let bytes = unmask(self.text.as_bytes(), &self.secrets, &self.mask_lens);
         String::from_utf8(bytes)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
@@ -747,7 +720,7 @@ pub struct RedactedBytes<'a> {
     text: Cow<'a, [u8]>,
     secrets: Vec<Secret<'a>>,
     warnings: Vec<Warning>,
-    mask_len: usize,
+    mask_lens: [usize; 4],
     overlapped: bool,
 }
 
@@ -822,7 +795,7 @@ impl<'a> RedactedBytes<'a> {
     /// assert_eq!(sqlredact::Redactor::new().redact_bytes(sql).unmask(), sql);
     /// ```
     pub fn unmask(&self) -> Vec<u8> {
-        unmask(&self.text, &self.secrets, self.mask_len)
+        unmask(&self.text, &self.secrets, &self.mask_lens)
     }
 }
 

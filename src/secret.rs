@@ -28,6 +28,9 @@ use serde::Serialize;
 pub struct Secret<'a> {
     #[serde(skip)]
     pub(crate) raw: Cow<'a, [u8]>,
+    /// How its mask is written (SPEC §9).
+    #[serde(skip)]
+    pub(crate) form: crate::embed::Form,
     pub(crate) key: Cow<'a, str>,
     pub(crate) value: Cow<'a, str>,
     pub(crate) connection: Option<Cow<'a, str>>,
@@ -55,6 +58,7 @@ impl Secret<'_> {
             start: self.start,
             end: self.end,
             line: self.line,
+            form: self.form,
         }
     }
 

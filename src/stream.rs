@@ -18,7 +18,8 @@
 //! assert_eq!(out.secrets[0].value(), "secret");
 //! ```
 
-use crate::engine::{self, Engine, Sink};
+use crate::engine::Sink;
+use crate::readings::Readings;
 use crate::redact::Redactor;
 use crate::secret::{Secret, Warning};
 
@@ -48,13 +49,11 @@ impl Output {
 /// One input being masked block by block; see the [module docs](self).
 pub struct Stream {
     redactor: Redactor,
-    engine: Engine,
-    mask: Vec<u8>,
+    engine: Readings,
+    masks: [Vec<u8>; 4],
     /// Input bytes still needed, starting at absolute offset `base`.
     window: Vec<u8>,
     base: u64,
-    /// Line mode: the number of the line being read.
-    line: u64,
 }
 
 impl Redactor {
@@ -63,26 +62,25 @@ impl Redactor {
     pub fn stream(&self, values: bool) -> Stream {
         Stream {
             redactor: self.clone(),
-            engine: Engine::new(0, 1, values),
-            mask: self.policy().mask_literal.clone(),
+            engine: Readings::new(0, 1, values),
+            masks: self.policy().masks.clone(),
             window: Vec::new(),
             base: 0,
-            line: 1,
         }
     }
 }
 
 struct OutSink<'o> {
     out: &'o mut Output,
-    mask: &'o [u8],
+    masks: &'o [Vec<u8>; 4],
 }
 
 impl Sink<'_> for OutSink<'_> {
     fn text(&mut self, bytes: &[u8]) {
         self.out.text.extend_from_slice(bytes);
     }
-    fn mask(&mut self, _start: u64) {
-        self.out.text.extend_from_slice(self.mask);
+    fn mask(&mut self, _start: u64, form: crate::embed::Form) {
+        self.out.text.extend_from_slice(&self.masks[form as usize]);
     }
     fn secret(&mut self, secret: Secret<'_>) {
         self.out.secrets.push(secret.into_owned());
@@ -95,9 +93,7 @@ impl Sink<'_> for OutSink<'_> {
 impl Stream {
     /// Feeds the next block of the input.
     pub fn feed(&mut self, data: &[u8], out: &mut Output) {
-        if self.redactor.policy().lines {
-            self.feed_lines(data, out);
-        } else if self.window.is_empty() {
+        if self.window.is_empty() {
             let keep = self.advance_on(data, false, out);
             self.window
                 .extend_from_slice(&data[(keep - self.base) as usize..]);
@@ -147,7 +143,6 @@ impl Stream {
         self.window = window;
         self.window.clear();
         self.base = 0;
-        self.line = 1;
         self.engine.reset(0, 1);
     }
 
@@ -156,62 +151,10 @@ impl Stream {
         self.window.len()
     }
 
-    fn feed_lines(&mut self, mut data: &[u8], out: &mut Output) {
-        loop {
-            // whole lines before the next CREATE or ALTER pass through without the engine
-            if self.window.is_empty() {
-                let clean = engine::clean_lines(data, !self.redactor.policy().connections_only);
-                if clean > 0 {
-                    let lines = &data[..clean];
-                    out.text.extend_from_slice(lines);
-                    self.base += lines.len() as u64;
-                    self.line += crate::lexer::count_newlines(lines);
-                    self.engine.reset(self.base, self.line);
-                    data = &data[clean..];
-                }
-            }
-            let Some(i) = memchr::memchr(b'\n', data) else {
-                break;
-            };
-            let (line, rest) = (&data[..i], &data[i + 1..]);
-            self.line_end(line, out);
-            data = rest;
-        }
-        if !data.is_empty() {
-            self.window.extend_from_slice(data);
-            let window = std::mem::take(&mut self.window);
-            // a final `\r` may be the start of `\r\n`, which ends the line before it
-            let end = window.len() - usize::from(window.last() == Some(&b'\r'));
-            let keep = self.advance_on(&window[..end], false, out);
-            self.window = window;
-            self.drop_before(keep);
-        }
-    }
-
-    /// Ends the line being read with the bytes `line` before its `\n`.
-    fn line_end(&mut self, line: &[u8], out: &mut Output) {
-        let mut whole = std::mem::take(&mut self.window);
-        let content = if whole.is_empty() {
-            line
-        } else {
-            whole.extend_from_slice(line);
-            &whole
-        };
-        let end = engine::line_content(content).len();
-        self.advance_on(&content[..end], true, out);
-        out.text.extend_from_slice(&content[end..]);
-        out.text.push(b'\n');
-        self.base += content.len() as u64 + 1;
-        self.line += 1;
-        self.engine.reset(self.base, self.line);
-        whole.clear();
-        self.window = whole;
-    }
-
     fn advance_on(&mut self, win: &[u8], eof: bool, out: &mut Output) -> u64 {
         let mut sink = OutSink {
             out,
-            mask: &self.mask,
+            masks: &self.masks,
         };
         let policy = self.redactor.policy();
         self.engine.advance(win, self.base, eof, policy, &mut sink)

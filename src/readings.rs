@@ -1,0 +1,495 @@
+//! The four readings of SPEC §9, combined: the input as written, the content of JSON strings,
+//! the content of SQL literals, and SQL literals inside JSON strings.
+//!
+//! One [`Engine`] reads the input as written. The scanners of [`embed`] report the regions an
+//! encoding changes (a JSON string with an escape, a literal piece with a doubled quote, each
+//! from a statement word on); each is decoded and read by the same engine (the one reader), and
+//! what it finds is mapped back to raw offsets. [`Readings::advance`] first scans the window,
+//! then lets the engine read as written only as far as every region before is known, and
+//! merges both through [`Combine`]: overlapping masks become one, written in the form of the
+//! first (`''<REDACTED>''` inside a literal), and reported once, by the largest value (the
+//! JSON reading first among equals).
+//!
+//! Invariant: as for [`Engine`], the sink receives the same calls whatever the windows are.
+
+use std::collections::VecDeque;
+
+use crate::embed::{self, Decoded, Form, JsonScan, Region, SqlScan};
+use crate::engine::{Engine, Sink};
+use crate::lexer;
+use crate::redact::Policy;
+use crate::secret::{Secret, Warning};
+
+/// A value an embedded reading found: its raw span and the mask's form.
+struct Hit {
+    form: Form,
+    secret: Secret<'static>,
+}
+
+/// One input's readings between windows.
+pub(crate) struct Readings {
+    engine: Engine,
+    /// Reads decoded regions (kept for its allocations).
+    inner: Box<Option<Engine>>,
+    json: JsonScan,
+    sql: SqlScan,
+    /// Lines counted by each scanner up to `.0`: `(at, line)`.
+    json_line: (u64, u64),
+    sql_line: (u64, u64),
+    decoded: Decoded,
+    pieces: Decoded,
+    collect: bool,
+    combine: Combine,
+}
+
+impl Readings {
+    pub(crate) fn new(base: u64, line: u64, collect: bool) -> Readings {
+        let mut readings = Readings {
+            engine: Engine::new(base, line, collect),
+            inner: Box::new(None),
+            json: JsonScan::default(),
+            sql: SqlScan::default(),
+            json_line: (base, line),
+            sql_line: (base, line),
+            decoded: Decoded::default(),
+            pieces: Decoded::default(),
+            collect,
+            combine: Combine::default(),
+        };
+        readings.reset(base, line);
+        readings
+    }
+
+    /// Starts a new input at `base` on `line`, keeping the allocations.
+    pub(crate) fn reset(&mut self, base: u64, line: u64) {
+        self.engine.reset(base, line);
+        self.json.reset(base);
+        self.sql.reset(base);
+        self.json_line = (base, line);
+        self.sql_line = (base, line);
+        self.combine.reset(base);
+    }
+
+    /// Whether statements overlapped in the reading as written.
+    pub(crate) fn overlapped(&self) -> bool {
+        self.engine.overlapped()
+    }
+
+    /// As [`Engine::advance`], for all four readings.
+    pub(crate) fn advance<'w>(
+        &mut self,
+        win: &'w [u8],
+        base: u64,
+        eof: bool,
+        policy: &Policy,
+        sink: &mut dyn Sink<'w>,
+    ) -> u64 {
+        let end = base + win.len() as u64;
+        let credentials = !policy.connections_only;
+        let mut regions = Vec::new();
+        let json_keep = self
+            .json
+            .scan(win, base, eof, credentials, |r| regions.push((r, Form::Json)));
+        let sql_keep = self.sql.scan(win, base, eof, policy.lines, credentials, |r| {
+            regions.push((r, Form::Sql))
+        });
+        let mut found = (Vec::new(), Vec::new());
+        for (region, form) in regions {
+            let counter = if form == Form::Json {
+                &mut self.json_line
+            } else {
+                &mut self.sql_line
+            };
+            let line = count_to(counter, win, base, region.start);
+            self.read_region(win, base, region, line, form, policy, &mut found);
+        }
+        count_to(&mut self.json_line, win, base, json_keep);
+        count_to(&mut self.sql_line, win, base, sql_keep);
+        self.combine.add(found);
+        let safe = json_keep.min(sql_keep).min(end);
+        let eof = eof && safe == end;
+        let mut overlay = Overlay {
+            out: sink,
+            st: &mut self.combine,
+        };
+        let keep = self.engine.advance(
+            &win[..(safe - base) as usize],
+            base,
+            eof,
+            policy,
+            &mut overlay,
+        );
+        if eof {
+            overlay.finish();
+        }
+        keep.min(safe)
+    }
+
+    /// Decodes `region` and reads it (and, for a JSON string, the SQL literal pieces in its
+    /// decoded content), adding what is found to `hits`.
+    #[allow(clippy::too_many_arguments)]
+    fn read_region(
+        &mut self,
+        win: &[u8],
+        base: u64,
+        region: Region,
+        line: u64,
+        form: Form,
+        policy: &Policy,
+        found: &mut (Vec<Hit>, Vec<Warning>),
+    ) {
+        let raw = &win[(region.start - base) as usize..(region.end - base) as usize];
+        let mut decoded = std::mem::take(&mut self.decoded);
+        match form {
+            Form::Json => embed::decode_json(raw, &mut decoded),
+            _ => embed::decode_sql(raw, &mut decoded),
+        }
+        self.read_decoded(&decoded, raw, region.start, line, form, policy, found);
+        if form == Form::Json {
+            let mut pieces = std::mem::take(&mut self.pieces);
+            let mut scan = SqlScan::default();
+            let mut regions = Vec::new();
+            scan.scan(&decoded.bytes, 0, true, policy.lines, !policy.connections_only, |r| {
+                regions.push(r)
+            });
+            for r in regions {
+                let (s, e) = (r.start as usize, r.end as usize);
+                embed::decode_sql(&decoded.bytes[s..e], &mut pieces);
+                // offsets into `raw`: through the piece's decoding, then the string's
+                for f in pieces.from.iter_mut() {
+                    *f = decoded.from[s + *f as usize];
+                }
+                if let Some(last) = pieces.from.last_mut() {
+                    *last = decoded.end_of(e) as u32;
+                }
+                self.read_decoded(&pieces, raw, region.start, line, Form::JsonSql, policy, found);
+            }
+            self.pieces = pieces;
+        }
+        self.decoded = decoded;
+    }
+
+    /// Reads decoded text with the one reader; `raw`: the encoded text it came from, which
+    /// starts at absolute `raw_start` on `line`.
+    #[allow(clippy::too_many_arguments)]
+    fn read_decoded(
+        &mut self,
+        decoded: &Decoded,
+        raw: &[u8],
+        raw_start: u64,
+        line: u64,
+        form: Form,
+        policy: &Policy,
+        found: &mut (Vec<Hit>, Vec<Warning>),
+    ) {
+        let engine = self
+            .inner
+            .get_or_insert_with(|| Engine::new(0, 1, self.collect));
+        engine.reset(0, 1);
+        let mut read = Found::default();
+        engine.advance(&decoded.bytes, 0, true, policy, &mut read);
+        let at = |d: u64, end: bool| {
+            let r = if end {
+                decoded.end_of(d as usize)
+            } else {
+                decoded.start_of(d as usize)
+            };
+            (raw_start + r as u64, line + lexer::count_newlines(&raw[..r]))
+        };
+        for mut secret in read.secrets {
+            // an embedded literal left unclosed gives no value (the reading as written still
+            // masks it)
+            if !crate::reader::value_closed(&decoded.bytes[secret.span()]) {
+                continue;
+            }
+            let (start, line) = at(secret.start, false);
+            secret.end = at(secret.end, true).0;
+            secret.start = start;
+            secret.line = line;
+            secret.form = form;
+            found.0.push(Hit { form, secret });
+        }
+        for mut warning in read.warnings {
+            let (start, line) = at(warning.start, false);
+            warning.end = at(warning.end, true).0;
+            warning.start = start;
+            warning.line = line;
+            found.1.push(warning);
+        }
+    }
+}
+
+/// Counts lines from `counter.0` to `to` (which `win`, from `base`, holds); returns the line
+/// of `to`.
+fn count_to(counter: &mut (u64, u64), win: &[u8], base: u64, to: u64) -> u64 {
+    if to > counter.0 {
+        let from = (counter.0.max(base) - base) as usize;
+        counter.1 += lexer::count_newlines(&win[from..(to - base) as usize]);
+        counter.0 = to;
+    }
+    counter.1
+}
+
+/// What a reading of decoded text found, in decoded offsets.
+#[derive(Default)]
+struct Found {
+    secrets: Vec<Secret<'static>>,
+    warnings: Vec<Warning>,
+}
+
+impl Sink<'_> for Found {
+    fn text(&mut self, _bytes: &[u8]) {}
+    fn mask(&mut self, _start: u64, _form: Form) {}
+    fn secret(&mut self, secret: Secret<'_>) {
+        self.secrets.push(secret.into_owned());
+    }
+    fn warning(&mut self, warning: Warning) {
+        self.warnings.push(warning);
+    }
+}
+
+/// Masks found but not written yet, and the mask being written.
+#[derive(Default)]
+struct Combine {
+    /// Output is written up to here (masks included).
+    pos: u64,
+    /// Where the reading as written is (its text continues here).
+    raw_pos: u64,
+    /// The reading as written opened a mask inside one already written.
+    raw_covered: bool,
+    group: Option<Group>,
+    /// Embedded values and near misses not reached yet, by start.
+    hits: VecDeque<Hit>,
+    warnings: VecDeque<Warning>,
+    /// The last near miss written: `(start, key)`.
+    last_warning: Option<(u64, String)>,
+}
+
+/// Masks that overlap, written as one.
+struct Group {
+    start: u64,
+    end: u64,
+    form: Form,
+    /// The reading as written has a mask open here whose end is not known yet.
+    raw_open: bool,
+    /// The embedded value that reports the group so far.
+    best: Option<Secret<'static>>,
+}
+
+impl Combine {
+    fn reset(&mut self, base: u64) {
+        self.pos = base;
+        self.raw_pos = base;
+        self.raw_covered = false;
+        self.group = None;
+        self.hits.clear();
+        self.warnings.clear();
+        self.last_warning = None;
+    }
+
+    fn add(&mut self, (hits, warnings): (Vec<Hit>, Vec<Warning>)) {
+        if !hits.is_empty() {
+            let mut all: Vec<Hit> = self.hits.drain(..).chain(hits).collect();
+            all.sort_by_key(|h| (h.secret.start, h.form.rank()));
+            self.hits = all.into();
+        }
+        if !warnings.is_empty() {
+            let mut all: Vec<Warning> = self.warnings.drain(..).chain(warnings).collect();
+            all.sort_by_key(|w| w.start);
+            self.warnings = all.into();
+        }
+    }
+}
+
+struct Overlay<'r, 's, 'w> {
+    out: &'s mut dyn Sink<'w>,
+    st: &'r mut Combine,
+}
+
+impl<'w> Overlay<'_, '_, 'w> {
+    /// Writes embedded near misses that start before `to`.
+    fn warnings_before(&mut self, to: u64) {
+        while self.st.warnings.front().is_some_and(|w| w.start < to) {
+            let w = self.st.warnings.pop_front().expect("checked");
+            self.warn(w);
+        }
+    }
+
+    fn warn(&mut self, w: Warning) {
+        let same = self
+            .st
+            .last_warning
+            .as_ref()
+            .is_some_and(|(s, k)| *s == w.start && *k == w.key);
+        // a near miss whose key another reading masks is not warned about
+        let masked = self.st.group.as_ref().is_some_and(|g| w.start < g.end)
+            || self.st.hits.iter().take_while(|h| h.secret.start < w.end).any(|h| h.secret.start < w.end && w.start < h.secret.end);
+        if !same && !masked {
+            self.st.last_warning = Some((w.start, w.key.clone()));
+            self.out.warning(w);
+        }
+    }
+
+    /// Takes the embedded values that start inside the group into it.
+    fn absorb(&mut self) {
+        let Some(g) = &mut self.st.group else {
+            return;
+        };
+        while self.st.hits.front().is_some_and(|h| h.secret.start < g.end) {
+            let hit = self.st.hits.pop_front().expect("checked");
+            g.end = g.end.max(hit.secret.end);
+            let better = g.best.as_ref().is_none_or(|b| better(&hit.secret, hit.form, b, g.form));
+            if better {
+                g.best = Some(hit.secret);
+            }
+        }
+    }
+
+    /// Opens a group with an embedded value at its start.
+    fn open_hit(&mut self) {
+        let hit = self.st.hits.pop_front().expect("caller checked");
+        self.warnings_before(hit.secret.start);
+        self.out.mask(hit.secret.start, hit.form);
+        self.st.group = Some(Group {
+            start: hit.secret.start,
+            end: hit.secret.end,
+            form: hit.form,
+            raw_open: false,
+            best: Some(hit.secret),
+        });
+        self.absorb();
+    }
+
+    /// Writes the group's secret (the reading as written's `raw`, if it reports it).
+    fn close(&mut self, raw: Option<Secret<'w>>) {
+        let Some(g) = self.st.group.take() else {
+            return;
+        };
+        self.st.pos = g.end;
+        let mut secret = match (raw, g.best) {
+            (Some(r), Some(b)) if better(&b, b.form, &r, Form::Plain) => b,
+            (Some(r), _) => r,
+            (None, Some(b)) => b,
+            (None, None) => return,
+        };
+        secret.start = g.start;
+        secret.end = g.end;
+        secret.form = g.form;
+        self.out.secret(secret);
+    }
+
+    /// At the end of the input: writes what is left.
+    fn finish(&mut self) {
+        if self.st.group.as_ref().is_some_and(|g| !g.raw_open) {
+            self.close(None);
+        }
+        self.warnings_before(u64::MAX);
+    }
+}
+
+/// Whether value `a` (found in form `fa`) reports a group rather than `b`: the larger span,
+/// then the JSON reading, then the order of the readings.
+fn better(a: &Secret, fa: Form, b: &Secret, fb: Form) -> bool {
+    let (la, lb) = (a.end - a.start, b.end - b.start);
+    la > lb || la == lb && fa.rank() < fb.rank()
+}
+
+impl<'w> Sink<'w> for Overlay<'_, '_, 'w> {
+    fn text(&mut self, bytes: &[u8]) {
+        let (mut at, end) = (self.st.raw_pos, self.st.raw_pos + bytes.len() as u64);
+        self.st.raw_pos = end;
+        while at < end {
+            if let Some(g) = &self.st.group {
+                if g.end > at {
+                    at = g.end.min(end);
+                    continue;
+                }
+                self.close(None);
+            }
+            at = at.max(self.st.pos);
+            if at >= end {
+                break;
+            }
+            // values that start inside what is written: only their rest is new
+            while let Some(h) = self.st.hits.front_mut()
+                && h.secret.start < at
+            {
+                if h.secret.end <= at {
+                    self.st.hits.pop_front();
+                } else {
+                    h.secret.start = at;
+                    break;
+                }
+            }
+            let next = self.st.hits.front().map_or(u64::MAX, |h| h.secret.start);
+            let to = next.min(end);
+            if to > at {
+                self.warnings_before(to);
+                let from = (at - (end - bytes.len() as u64)) as usize;
+                let upto = (to - (end - bytes.len() as u64)) as usize;
+                self.out.text(&bytes[from..upto]);
+                self.st.pos = to;
+                at = to;
+            }
+            if next < end && next <= at {
+                self.open_hit();
+            }
+        }
+    }
+
+    fn mask(&mut self, start: u64, _form: Form) {
+        self.st.raw_pos = start;
+        if let Some(g) = &mut self.st.group
+            && start < g.end
+        {
+            g.raw_open = true;
+            return;
+        }
+        self.close(None);
+        if start < self.st.pos {
+            self.st.raw_covered = true;
+            return;
+        }
+        self.warnings_before(start);
+        self.out.mask(start, Form::Plain);
+        self.st.pos = start;
+        self.st.group = Some(Group {
+            start,
+            end: start,
+            form: Form::Plain,
+            raw_open: true,
+            best: None,
+        });
+        self.absorb();
+    }
+
+    fn secret(&mut self, secret: Secret<'w>) {
+        self.st.raw_pos = secret.end;
+        if std::mem::take(&mut self.st.raw_covered) {
+            if secret.end <= self.st.pos {
+                return;
+            }
+            // part of it is masked already: mask the rest
+            let start = self.st.pos;
+            self.out.mask(start, Form::Plain);
+            self.st.group = Some(Group {
+                start,
+                end: secret.end,
+                form: Form::Plain,
+                raw_open: false,
+                best: None,
+            });
+        }
+        if let Some(g) = &mut self.st.group {
+            g.raw_open = false;
+            g.end = g.end.max(secret.end);
+        }
+        self.absorb();
+        self.close(Some(secret));
+    }
+
+    fn warning(&mut self, warning: Warning) {
+        self.warnings_before(warning.start + 1);
+        self.warn(warning);
+    }
+}
