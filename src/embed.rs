@@ -4,9 +4,11 @@
 //! Two scanners walk the raw input once each, as it arrives, and report *regions*: stretches of
 //! raw text whose decoded content must be read again by the statement reader. A region starts
 //! at a statement word (`CREATE`, `SET`, …) and ends where its enclosing string or literal piece
-//! ends, so text without statement words costs one keyword search; and only a region whose
-//! decoding changes something is reported (a JSON string holding an escape, a literal piece
-//! holding a doubled quote), because elsewhere the reading as written sees the same bytes.
+//! ends, so text without statement words costs one keyword search. A literal piece without a
+//! doubled quote is not reported: it holds no literal, so its reading is the reading as written
+//! cut short, which finds nothing that reading does not. A JSON string always is: where it ends
+//! changes what it holds (`('k' = 'v' 'next'` ends with a value that continues, where the text
+//! after the string may make `'next'` a key).
 //!
 //! Invariant: the regions reported depend only on the bytes, never on where the input was cut:
 //! a scanner decides nothing about a byte until the bytes that could change the decision are
@@ -96,7 +98,14 @@ impl Decoded {
 
     fn push(&mut self, bytes: &[u8], at: usize) {
         self.bytes.extend_from_slice(bytes);
-        self.from.extend(std::iter::repeat_n(at as u32, bytes.len()));
+        self.from
+            .extend(std::iter::repeat_n(at as u32, bytes.len()));
+    }
+
+    /// Bytes that stand for themselves, from encoded offset `at` on.
+    fn plain(&mut self, bytes: &[u8], at: usize) {
+        self.bytes.extend_from_slice(bytes);
+        self.from.extend((at..at + bytes.len()).map(|i| i as u32));
     }
 
     fn end(&mut self, len: usize) {
@@ -129,14 +138,10 @@ pub(crate) fn decode_json(raw: &[u8], out: &mut Decoded) {
     out.clear();
     let mut at = 0;
     while at < raw.len() {
-        let Some(i) = memchr::memchr(b'\\', &raw[at..]) else {
-            out.push(&raw[at..], at);
+        let i = memchr::memchr(b'\\', &raw[at..]).map_or(raw.len(), |i| at + i);
+        out.plain(&raw[at..i], at);
+        if i == raw.len() {
             break;
-        };
-        let i = at + i;
-        for (k, &b) in raw[at..i].iter().enumerate() {
-            out.bytes.push(b);
-            out.from.push((at + k) as u32);
         }
         let simple = match raw.get(i + 1) {
             Some(b'"') => Some(b'"'),
@@ -223,8 +228,17 @@ pub(crate) struct Region {
 
 /// The next statement word at or after `from` that a region may start at; `limit`: where the
 /// window stops showing whole words.
-fn next_verb(win: &[u8], from: usize, limit: usize, credentials: bool) -> Option<usize> {
-    find::verb(win, from, credentials).filter(|&v| v < limit)
+fn next_verb(
+    verbs: &mut find::VerbCursor,
+    win: &[u8],
+    base: u64,
+    from: usize,
+    limit: usize,
+    credentials: bool,
+) -> Option<usize> {
+    verbs
+        .next(win, base, from, credentials)
+        .filter(|&v| v < limit)
 }
 
 /// Finds the SQL literal pieces that hold a statement word and a doubled quote after it
@@ -235,13 +249,14 @@ pub(crate) struct SqlScan {
     at: u64,
     /// A region open since its statement word: `(start, doubled quote seen)`.
     open: Option<(u64, bool)>,
+    verbs: find::VerbCursor,
 }
 
 impl SqlScan {
     pub(crate) fn reset(&mut self, base: u64) {
         *self = SqlScan {
             at: base,
-            open: None,
+            ..SqlScan::default()
         };
     }
 
@@ -265,7 +280,7 @@ impl SqlScan {
         loop {
             let at = (self.at - base) as usize;
             let Some((start, doubled)) = self.open else {
-                let found = next_verb(win, at, limit, credentials);
+                let found = next_verb(&mut self.verbs, win, base, at, limit, credentials);
                 let Some(v) = found else {
                     self.at = base + limit.max(at) as u64;
                     return self.at;
@@ -320,7 +335,7 @@ impl SqlScan {
     }
 }
 
-/// Finds the JSON strings that hold a statement word and an escape after it (SPEC §9: each
+/// Finds the JSON strings that hold a statement word (SPEC §9: each
 /// line is scanned from its start as JSON text; a string ends at its closing `"` or at the end
 /// of its line).
 #[derive(Clone, Debug, Default)]
@@ -331,8 +346,9 @@ pub(crate) struct JsonScan {
     /// The end of the last escape read, and whether it decoded to a word character.
     escape_end: u64,
     escape_word: bool,
-    /// A region open since its statement word: `(start, escape seen)`.
-    open: Option<(u64, bool)>,
+    /// Where the region open since its statement word starts.
+    open: Option<u64>,
+    verbs: find::VerbCursor,
 }
 
 impl JsonScan {
@@ -360,37 +376,34 @@ impl JsonScan {
         };
         loop {
             let at = (self.at - base) as usize;
-            if let Some((start, escapes)) = self.open {
+            if let Some(start) = self.open {
                 // inside a string, in a region: find where the string ends
                 let cap = (start + MAX_REGION).saturating_sub(base) as usize;
                 let stop = end.min(cap);
-                let close = match memchr::memchr3(b'"', b'\\', b'\n', &win[at..stop]).map(|i| at + i)
-                {
-                    Some(i) if win[i] == b'\\' => {
-                        if i + 1 >= end && !eof {
-                            self.at = base + i as u64;
+                let close =
+                    match memchr::memchr3(b'"', b'\\', b'\n', &win[at..stop]).map(|i| at + i) {
+                        Some(i) if win[i] == b'\\' => {
+                            if i + 1 >= end && !eof {
+                                self.at = base + i as u64;
+                                return start;
+                            }
+                            self.at = base + (i + 2).min(end) as u64;
+                            continue;
+                        }
+                        Some(i) if win[i] == b'"' => (i, i + 1, false),
+                        Some(i) => (i - usize::from(i > at && win[i - 1] == b'\r'), i + 1, false),
+                        None if stop == cap => (cap, cap, true),
+                        None if eof => (end, end, false),
+                        None => {
+                            self.at = base + end as u64;
                             return start;
                         }
-                        self.open = Some((start, true));
-                        self.at = base + (i + 2).min(end) as u64;
-                        continue;
-                    }
-                    Some(i) if win[i] == b'"' => (i, i + 1, false),
-                    Some(i) => (i - usize::from(i > at && win[i - 1] == b'\r'), i + 1, false),
-                    None if stop == cap => (cap, cap, true),
-                    None if eof => (end, end, false),
-                    None => {
-                        self.at = base + end as u64;
-                        return start;
-                    }
-                };
+                    };
                 let (close, next, still_in_string) = close;
-                if escapes {
-                    region(Region {
-                        start,
-                        end: base + close as u64,
-                    });
-                }
+                region(Region {
+                    start,
+                    end: base + close as u64,
+                });
                 self.open = None;
                 self.in_string = still_in_string;
                 self.at = base + next as u64;
@@ -398,7 +411,7 @@ impl JsonScan {
             }
             // outside a region: go to the line of the next statement word, and walk that
             // line's JSON from its start (or from here) to the word
-            let target = next_verb(win, at, limit, credentials);
+            let target = next_verb(&mut self.verbs, win, base, at, limit, credentials);
             let to = target.unwrap_or(limit.max(at));
             let from = match memchr::memrchr(b'\n', &win[at..to]) {
                 Some(i) => {
@@ -420,7 +433,7 @@ impl JsonScan {
                 v > 0 && is_word(win[v - 1])
             };
             if self.in_string && walked == v && !prev_word {
-                self.open = Some((base + v as u64, false));
+                self.open = Some(base + v as u64);
                 self.at = base + v as u64;
             } else {
                 // outside a string, glued to a word, or inside an escape: not a start
@@ -514,19 +527,25 @@ mod tests {
     }
 
     #[test]
-    fn json_regions_start_at_a_word_inside_a_string_with_an_escape() {
+    fn json_regions_start_at_a_word_inside_a_string() {
         assert_eq!(
             json_regions(r#"{"a":"x","msg":"CREATE CONNECTION c WITH (\n'k' = 'v')"} CREATE"#),
             [r#"CREATE CONNECTION c WITH (\n'k' = 'v')"#]
         );
-        // no escape after the word: the reading as written sees the same bytes
-        assert!(json_regions(r#"{"msg":"CREATE CONNECTION c"}"#).is_empty());
+        // also without an escape: where the string ends matters
+        assert_eq!(
+            json_regions(r#"{"msg":"CREATE CONNECTION c"}"#),
+            ["CREATE CONNECTION c"]
+        );
         // outside a string, or glued to a word
         assert!(json_regions(r#"CREATE x \n "aCREATE \n""#).is_empty());
         // an escaped newline before the word is not a word character
         assert_eq!(json_regions(r#""x\nSET a\t""#), [r#"SET a\t"#]);
-        // a string ends at the end of its line
-        assert_eq!(json_regions("\"SET \\t x\nSET \\t\""), ["SET \\t x", "SET \\t"]);
+        // a string ends at the end of its line, and the next line starts outside strings
+        assert_eq!(
+            json_regions("\"SET \\t x\nSET \"SET \\t\""),
+            ["SET \\t x", "SET \\t"]
+        );
         // `\"` does not end the string
         assert_eq!(json_regions(r#""SET \"a\" b" c"#), [r#"SET \"a\" b"#]);
     }
@@ -534,7 +553,10 @@ mod tests {
     #[test]
     fn sql_regions_start_at_a_word_and_end_at_an_undoubled_quote() {
         assert_eq!(
-            sql_regions("VALUES ('ALTER CONNECTION c SET (''k'' = ''v'')') CREATE x", false),
+            sql_regions(
+                "VALUES ('ALTER CONNECTION c SET (''k'' = ''v'')') CREATE x",
+                false
+            ),
             ["ALTER CONNECTION c SET (''k'' = ''v'')"]
         );
         assert!(sql_regions("CREATE CONNECTION c WITH ('k' = 'v')", false).is_empty());
@@ -544,14 +566,16 @@ mod tests {
 
     #[test]
     fn decodes_json_and_maps_back() {
-        let raw = br#"a\u0027b\n\ud83d\ude00\q"#;
+        let raw = br#"a\u0027b\n\ud83d\ude00\qrs"#;
         let mut d = Decoded::default();
         decode_json(raw, &mut d);
-        assert_eq!(d.bytes, "a'b\n\u{1F600}\\q".as_bytes());
+        assert_eq!(d.bytes, "a'b\n\u{1F600}\\qrs".as_bytes());
+        assert_eq!(d.start_of(9), 23);
         assert_eq!(d.start_of(1), 1);
         assert_eq!(d.end_of(2), 7);
         assert_eq!(d.end_of(4), 10);
         assert_eq!(d.end_of(8), 22);
+        assert_eq!(d.end_of(10), 24);
         assert_eq!(d.end_of(d.bytes.len()), raw.len());
     }
 
@@ -560,7 +584,7 @@ mod tests {
         let mut d = Decoded::default();
         decode_sql(b"a''b''", &mut d);
         assert_eq!(d.bytes, b"a'b'");
-        assert_eq!((d.start_of(1), d.end_of(2)), (1, 4));
+        assert_eq!((d.start_of(1), d.end_of(2)), (1, 3));
         assert_eq!(d.end_of(4), 6);
     }
 

@@ -74,13 +74,8 @@ pub(crate) const VERBS: [&[u8]; 7] = [
     b"create", b"alter", b"set", b"copy", b"unload", b"change", b"grant",
 ];
 
-/// The first verb starting at or after `from`: `CREATE` or `ALTER`, and with `credentials` any
-/// of [`VERBS`].
-pub(crate) fn verb(hay: &[u8], from: usize, credentials: bool) -> Option<usize> {
-    VerbCursor::default().next(hay, 0, from, credentials)
-}
-
-/// [`verb`] over one window after another, remembering each group's next match so a search is
+/// The first verb (`CREATE` or `ALTER`, and with `credentials` any of [`VERBS`]) over one
+/// window after another, remembering each group's next match so a search is
 /// not repeated for every match of another group.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct VerbCursor {
@@ -277,6 +272,12 @@ impl Triggers {
 
 fn starts_with_ignore_case(hay: &[u8], word: &[u8]) -> bool {
     hay.len() >= word.len() && hay[..word.len()].eq_ignore_ascii_case(word)
+}
+
+#[cfg(test)]
+/// The first verb at or after `from` (tests only: the readers keep a [`VerbCursor`]).
+fn verb(hay: &[u8], from: usize, credentials: bool) -> Option<usize> {
+    VerbCursor::default().next(hay, 0, from, credentials)
 }
 
 #[cfg(test)]

@@ -45,6 +45,8 @@ pub(crate) struct Pending {
     pub start: u64,
     pub end: u64,
     pub line: u64,
+    /// Where its key stands, when it has one (SPEC §9 compares readings by it).
+    pub key_span: Option<(u64, u64)>,
     /// Found in a credential statement: where a connection statement reports the same value,
     /// its report wins.
     pub credential: bool,
@@ -62,6 +64,7 @@ impl Pending {
             end: self.end,
             line: self.line,
             form: crate::embed::Form::Plain,
+            key_span: self.key_span,
         }
     }
 
@@ -143,6 +146,8 @@ pub(crate) struct Texts {
     /// is, if it does.
     pub key: Short,
     pub key_at: Option<(u64, u64)>,
+    /// Where that key stands (quotes included), when a pair has one.
+    pub key_span: Option<(u64, u64)>,
     /// A secret statement's name: the key of the value after `AS`.
     pub secret_name: Short,
 }
@@ -183,6 +188,7 @@ impl Found {
                 t.raw_part.clear();
                 t.key.clear();
                 t.key_at = None;
+                t.key_span = None;
                 t.secret_name.clear();
                 self.live += 1;
                 self.live - 1

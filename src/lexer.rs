@@ -400,7 +400,10 @@ mod tests {
         assert_eq!(scan_block_comment(b" x", 0, true), Scan::Unterminated(2));
         assert_eq!(scan_line_comment(b" x\ny", 0, true), Scan::Closed(2));
         // `\n` written as two characters is text (a JSON string is read decoded, SPEC §9)
-        assert_eq!(scan_line_comment(b" x\\nWITH", 0, true), Scan::Unterminated(8));
+        assert_eq!(
+            scan_line_comment(b" x\\nWITH", 0, true),
+            Scan::Unterminated(8)
+        );
         assert_eq!(scan_line_comment(b" a\\b\r\n", 0, true), Scan::Closed(4));
         assert_eq!(scan_line_comment(b" x\\", 0, false), Scan::More(3));
     }

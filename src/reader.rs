@@ -544,7 +544,8 @@ impl Run {
             match literal {
                 None => at = l + 1,
                 Some(Scan::Closed(e))
-                    if e <= end && !(cx.policy.lines && memchr::memchr(b'\n', &win[l..e]).is_some()) =>
+                    if e <= end
+                        && !(cx.policy.lines && memchr::memchr(b'\n', &win[l..e]).is_some()) =>
                 {
                     at = e
                 }
@@ -644,13 +645,19 @@ impl Run {
         // line mode: a literal or comment that has not closed by the end of its line ends
         // there, before its `\r\n` or `\n`, and so does the statement (SPEC §5)
         let mut line_cut = false;
-        if cx.policy.lines
-            && matches!(p.kind, Long::Quoted(..) | Long::BlockComment)
-            && let Some(i) = memchr::memchr(b'\n', &win[from..])
-        {
-            let content = crate::engine::line_content(&win[..from + i]);
-            win = &win[..content.len().max(from)];
-            (eof, line_cut) = (true, true);
+        if cx.policy.lines && matches!(p.kind, Long::Quoted(..) | Long::BlockComment) {
+            match memchr::memchr(b'\n', &win[from..]) {
+                Some(i) => {
+                    let content = crate::engine::line_content(&win[..from + i]);
+                    win = &win[..content.len().max(from)];
+                    (eof, line_cut) = (true, true);
+                }
+                // a final `\r` may be the start of the `\r\n` that ends the line
+                None if !eof && win.last() == Some(&b'\r') => {
+                    win = &win[..(win.len() - 1).max(from)]
+                }
+                None => {}
+            }
         }
         let scan = match p.kind {
             Long::Quoted(q, _) => lexer::scan_quoted(win, from, q, eof),
@@ -829,6 +836,7 @@ impl Run {
                     let name = std::mem::take(&mut texts.secret_name);
                     texts.key.set(name.as_slice());
                     texts.key_at = None;
+                    texts.key_span = None;
                     texts.secret_name = name;
                     self.value_part(cx, Treat::Mask, tok)
                 }
@@ -918,6 +926,7 @@ impl Run {
         let texts = cx.found.texts(self.start);
         texts.key.clear();
         texts.key_at = None;
+        texts.key_span = None;
         for (i, &(from, to)) in words.iter().enumerate() {
             if i > 0 {
                 texts.key.push(b" ");
@@ -1073,6 +1082,7 @@ impl Run {
             let texts = cx.found.texts(self.start);
             texts.key.set(&text);
             texts.key_at = at;
+            texts.key_span = Some((key.start, key.end));
         }
         treat
     }
@@ -1217,6 +1227,7 @@ impl Run {
         let in_window = |(from, _): (u64, u64)| from >= cx.base;
         let (win, base, start) = (cx.win, cx.base, self.start);
         let texts = cx.found.texts(start);
+        let key_span = texts.key_span;
         let key = match texts.key_at.filter(|&at| in_window(at)) {
             Some((from, to)) => Text::Input(from, to),
             None => Text::Owned(lossy(texts.key.as_slice())),
@@ -1239,6 +1250,7 @@ impl Run {
                 start: v.start,
                 end: v.end,
                 line: v.line,
+                key_span,
                 credential: self.cred,
             },
         ));
@@ -1369,11 +1381,13 @@ fn key_text<'w>(cx: &Cx<'_, 'w>, key: &Cand) -> Option<Cow<'w, [u8]>> {
     }
     let win: &'w [u8] = cx.win;
     let raw = &win[(key.body - cx.base) as usize..(key.body_end - cx.base) as usize];
-    Some(if key.quote == 0 || memchr::memchr(key.quote, raw).is_none() {
-        Cow::Borrowed(raw)
-    } else {
-        Cow::Owned(undouble(raw, key.quote))
-    })
+    Some(
+        if key.quote == 0 || memchr::memchr(key.quote, raw).is_none() {
+            Cow::Borrowed(raw)
+        } else {
+            Cow::Owned(undouble(raw, key.quote))
+        },
+    )
 }
 
 /// The value whose masked span is `start..end` (which `win`, from `base`, holds), as the SQL
@@ -1460,14 +1474,12 @@ fn value_parts(
         };
         first = false;
         let body = at + len;
-        let (end, content_end) = match quote {
-            q => match lexer::scan_quoted(span, body, q, true) {
-                Scan::Closed(end) => (end, end - 1),
-                Scan::Unterminated(end) | Scan::More(end) => {
-                    closed = false;
-                    (end, end)
-                }
-            },
+        let (end, content_end) = match lexer::scan_quoted(span, body, quote, true) {
+            Scan::Closed(end) => (end, end - 1),
+            Scan::Unterminated(end) | Scan::More(end) => {
+                closed = false;
+                (end, end)
+            }
         };
         if uescape_next {
             uescape_next = false;

@@ -20,6 +20,9 @@ use crate::lexer;
 use crate::redact::Policy;
 use crate::secret::{Secret, Warning};
 
+/// How far after a near miss's key an embedded value's key is looked for.
+const MAX_PAIR: u64 = 1 << 12;
+
 /// A value an embedded reading found: its raw span and the mask's form.
 struct Hit {
     form: Form,
@@ -87,12 +90,14 @@ impl Readings {
         let end = base + win.len() as u64;
         let credentials = !policy.connections_only;
         let mut regions = Vec::new();
-        let json_keep = self
-            .json
-            .scan(win, base, eof, credentials, |r| regions.push((r, Form::Json)));
-        let sql_keep = self.sql.scan(win, base, eof, policy.lines, credentials, |r| {
-            regions.push((r, Form::Sql))
+        let json_keep = self.json.scan(win, base, eof, credentials, |r| {
+            regions.push((r, Form::Json))
         });
+        let sql_keep = self
+            .sql
+            .scan(win, base, eof, policy.lines, credentials, |r| {
+                regions.push((r, Form::Sql))
+            });
         let mut found = (Vec::new(), Vec::new());
         for (region, form) in regions {
             let counter = if form == Form::Json {
@@ -149,9 +154,14 @@ impl Readings {
             let mut pieces = std::mem::take(&mut self.pieces);
             let mut scan = SqlScan::default();
             let mut regions = Vec::new();
-            scan.scan(&decoded.bytes, 0, true, policy.lines, !policy.connections_only, |r| {
-                regions.push(r)
-            });
+            scan.scan(
+                &decoded.bytes,
+                0,
+                true,
+                policy.lines,
+                !policy.connections_only,
+                |r| regions.push(r),
+            );
             for r in regions {
                 let (s, e) = (r.start as usize, r.end as usize);
                 embed::decode_sql(&decoded.bytes[s..e], &mut pieces);
@@ -162,7 +172,15 @@ impl Readings {
                 if let Some(last) = pieces.from.last_mut() {
                     *last = decoded.end_of(e) as u32;
                 }
-                self.read_decoded(&pieces, raw, region.start, line, Form::JsonSql, policy, found);
+                self.read_decoded(
+                    &pieces,
+                    raw,
+                    region.start,
+                    line,
+                    Form::JsonSql,
+                    policy,
+                    found,
+                );
             }
             self.pieces = pieces;
         }
@@ -194,7 +212,10 @@ impl Readings {
             } else {
                 decoded.start_of(d as usize)
             };
-            (raw_start + r as u64, line + lexer::count_newlines(&raw[..r]))
+            (
+                raw_start + r as u64,
+                line + lexer::count_newlines(&raw[..r]),
+            )
         };
         for mut secret in read.secrets {
             // an embedded literal left unclosed gives no value (the reading as written still
@@ -204,6 +225,9 @@ impl Readings {
             }
             let (start, line) = at(secret.start, false);
             secret.end = at(secret.end, true).0;
+            secret.key_span = secret
+                .key_span
+                .map(|(s, e)| (at(s, false).0, at(e, true).0));
             secret.start = start;
             secret.line = line;
             secret.form = form;
@@ -263,6 +287,8 @@ struct Combine {
     warnings: VecDeque<Warning>,
     /// The last near miss written: `(start, key)`.
     last_warning: Option<(u64, String)>,
+    /// Where the keys of the last embedded values taken stand.
+    recent_keys: VecDeque<(u64, u64)>,
 }
 
 /// Masks that overlap, written as one.
@@ -274,6 +300,8 @@ struct Group {
     raw_open: bool,
     /// The embedded value that reports the group so far.
     best: Option<Secret<'static>>,
+    /// The line of `start`, once known.
+    line: Option<u64>,
 }
 
 impl Combine {
@@ -285,6 +313,7 @@ impl Combine {
         self.hits.clear();
         self.warnings.clear();
         self.last_warning = None;
+        self.recent_keys.clear();
     }
 
     fn add(&mut self, (hits, warnings): (Vec<Hit>, Vec<Warning>)) {
@@ -321,9 +350,16 @@ impl<'w> Overlay<'_, '_, 'w> {
             .last_warning
             .as_ref()
             .is_some_and(|(s, k)| *s == w.start && *k == w.key);
-        // a near miss whose key another reading masks is not warned about
-        let masked = self.st.group.as_ref().is_some_and(|g| w.start < g.end)
-            || self.st.hits.iter().take_while(|h| h.secret.start < w.end).any(|h| h.secret.start < w.end && w.start < h.secret.end);
+        // a near miss whose value another reading masks is not warned about: that reading
+        // read the same key (its key overlaps this one)
+        let overlaps = |&(s, e): &(u64, u64)| s < w.end && w.start < e;
+        let masked = self.st.recent_keys.iter().any(overlaps)
+            || self
+                .st
+                .hits
+                .iter()
+                .take_while(|h| h.secret.start < w.end + MAX_PAIR)
+                .any(|h| h.secret.key_span.as_ref().is_some_and(overlaps));
         if !same && !masked {
             self.st.last_warning = Some((w.start, w.key.clone()));
             self.out.warning(w);
@@ -337,8 +373,12 @@ impl<'w> Overlay<'_, '_, 'w> {
         };
         while self.st.hits.front().is_some_and(|h| h.secret.start < g.end) {
             let hit = self.st.hits.pop_front().expect("checked");
+            remember(&mut self.st.recent_keys, hit.secret.key_span);
             g.end = g.end.max(hit.secret.end);
-            let better = g.best.as_ref().is_none_or(|b| better(&hit.secret, hit.form, b, g.form));
+            let better = g
+                .best
+                .as_ref()
+                .is_none_or(|b| better(&hit.secret, hit.form, b, g.form));
             if better {
                 g.best = Some(hit.secret);
             }
@@ -349,12 +389,14 @@ impl<'w> Overlay<'_, '_, 'w> {
     fn open_hit(&mut self) {
         let hit = self.st.hits.pop_front().expect("caller checked");
         self.warnings_before(hit.secret.start);
+        remember(&mut self.st.recent_keys, hit.secret.key_span);
         self.out.mask(hit.secret.start, hit.form);
         self.st.group = Some(Group {
             start: hit.secret.start,
             end: hit.secret.end,
             form: hit.form,
             raw_open: false,
+            line: Some(hit.secret.line),
             best: Some(hit.secret),
         });
         self.absorb();
@@ -372,6 +414,7 @@ impl<'w> Overlay<'_, '_, 'w> {
             (None, Some(b)) => b,
             (None, None) => return,
         };
+        secret.line = g.line.unwrap_or(secret.line);
         secret.start = g.start;
         secret.end = g.end;
         secret.form = g.form;
@@ -384,6 +427,16 @@ impl<'w> Overlay<'_, '_, 'w> {
             self.close(None);
         }
         self.warnings_before(u64::MAX);
+    }
+}
+
+/// Notes where an embedded value's key stands, for near misses written after it.
+fn remember(recent: &mut VecDeque<(u64, u64)>, key: Option<(u64, u64)>) {
+    if let Some(span) = key {
+        if recent.len() == 8 {
+            recent.pop_front();
+        }
+        recent.push_back(span);
     }
 }
 
@@ -459,6 +512,7 @@ impl<'w> Sink<'w> for Overlay<'_, '_, 'w> {
             form: Form::Plain,
             raw_open: true,
             best: None,
+            line: None,
         });
         self.absorb();
     }
@@ -478,11 +532,13 @@ impl<'w> Sink<'w> for Overlay<'_, '_, 'w> {
                 form: Form::Plain,
                 raw_open: false,
                 best: None,
+                line: None,
             });
         }
         if let Some(g) = &mut self.st.group {
             g.raw_open = false;
             g.end = g.end.max(secret.end);
+            g.line.get_or_insert(secret.line);
         }
         self.absorb();
         self.close(Some(secret));

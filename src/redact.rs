@@ -10,8 +10,8 @@ use std::sync::{Arc, OnceLock};
 
 use crate::embed::Form;
 use crate::engine::Sink;
-use crate::readings::Readings;
 use crate::keys::{self, DEFAULT_KEYS, SENSITIVE_FRAGMENTS};
+use crate::readings::Readings;
 use crate::secret::{Secret, Warning};
 
 /// A [`Redactor`]'s settings, as the engine and its readers use them.

@@ -31,6 +31,9 @@ pub struct Secret<'a> {
     /// How its mask is written (SPEC §9).
     #[serde(skip)]
     pub(crate) form: crate::embed::Form,
+    /// Where its key stands, when it has one.
+    #[serde(skip)]
+    pub(crate) key_span: Option<(u64, u64)>,
     pub(crate) key: Cow<'a, str>,
     pub(crate) value: Cow<'a, str>,
     pub(crate) connection: Option<Cow<'a, str>>,
@@ -59,6 +62,7 @@ impl Secret<'_> {
             end: self.end,
             line: self.line,
             form: self.form,
+            key_span: self.key_span,
         }
     }
 

@@ -1,9 +1,10 @@
-//! A deliberately simple reference implementation of SPEC §2–6, kept next to the tests to check
-//! the engine against: whole input only, byte by byte, each statement examined on its own from
-//! scratch (quadratic, which is fine for test inputs), no streaming, no merging of runs.
-//! It follows the same reading as the engine where the spec leaves room: `\n`-escapes are white
-//! space, `\"…\"` is a double-quoted literal, every value continues with the literals after it,
-//! and a `'…'` glued to a `"…"` or `` `…` `` value joins it.
+//! A deliberately simple reference implementation of SPEC §2–6 and §9's readings (text mode),
+//! kept next to the tests to check the engine against: whole input only, byte by byte, each
+//! statement examined on its own from scratch (quadratic, which is fine for test inputs), no
+//! streaming, no merging of runs; every JSON string and every literal piece is decoded whole
+//! and read again. It follows the same reading as the engine where the spec leaves room: every
+//! value continues with the literals after it, and a `'…'` glued to a `"…"` or `` `…` `` value
+//! joins it.
 
 #![allow(dead_code)]
 #![allow(clippy::needless_range_loop)] // the textbook dynamic programme reads best with indices
@@ -16,6 +17,10 @@ pub struct RefSecret {
     pub start: usize,
     pub end: usize,
     pub line: usize,
+    /// Where its key stands.
+    pub key_span: (usize, usize),
+    /// Its last literal closed.
+    pub closed: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,13 +28,14 @@ pub struct RefWarning {
     pub key: String,
     pub suggestion: String,
     pub start: usize,
+    pub end: usize,
     pub line: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum K {
     Comment,
-    /// quote byte (`\\` for `\"`), prefix letter (0, b'N', b'X', b'U', b'_')
+    /// quote byte, prefix letter (0, b'N', b'X', b'U', b'_')
     Quoted(u8, u8),
     Word,
     Sep,
@@ -55,11 +61,7 @@ fn is_word(b: u8) -> bool {
 }
 
 fn space_at(s: &[u8], p: usize) -> usize {
-    match s[p] {
-        b' ' | b'\t' | b'\r' | b'\n' | 0x0c => 1,
-        b'\\' if matches!(s.get(p + 1), Some(b'n' | b'r' | b't')) => 2,
-        _ => 0,
-    }
+    usize::from(matches!(s[p], b' ' | b'\t' | b'\r' | b'\n' | 0x0c))
 }
 
 /// The end of a word (`a`, `a-b.c`) starting at `p`.
@@ -114,10 +116,7 @@ fn token(s: &[u8], mut p: usize) -> Tok {
     let rest = &s[p..];
     if rest.starts_with(b"--") {
         let mut e = p + 2;
-        while e < s.len()
-            && !matches!(s[e], b'\n' | b'\r')
-            && !(s[e] == b'\\' && matches!(s.get(e + 1), Some(b'n' | b'r')))
-        {
+        while e < s.len() && !matches!(s[e], b'\n' | b'\r') {
             e += 1;
         }
         return tok(K::Comment, e, vec![], true);
@@ -127,10 +126,6 @@ fn token(s: &[u8], mut p: usize) -> Tok {
             .find(|&i| &s[i..i + 2] == b"*/")
             .map_or(s.len(), |i| i + 2);
         return tok(K::Comment, e, vec![], true);
-    }
-    if rest.starts_with(b"\\\"") {
-        let (c, e, t) = quoted(s, p + 2, b"\\\"");
-        return tok(K::Quoted(b'\\', 0), e, c, t);
     }
     match s[p] {
         b'\'' | b'"' | b'`' => {
@@ -182,11 +177,7 @@ fn end_of(s: &[u8]) -> Tok {
 }
 
 fn undouble(content: &[u8], q: u8) -> Vec<u8> {
-    let unit: &[u8] = if q == b'\\' {
-        b"\\\""
-    } else {
-        std::slice::from_ref(&q)
-    };
+    let unit: &[u8] = std::slice::from_ref(&q);
     let mut out = Vec::new();
     let mut i = 0;
     while i < content.len() {
@@ -357,6 +348,7 @@ fn statement(
                             key: String::from_utf8_lossy(&text).into_owned(),
                             suggestion: keys[i].clone(),
                             start: k.start,
+                            end: k.end,
                             line: line(k.start),
                         });
                         false
@@ -400,7 +392,14 @@ fn statement(
                             .find(|&i| {
                                 matches!(
                                     s[i],
-                                    b' ' | b'\t' | 0x0c | b'\r' | b'\n' | b',' | b')' | b';'
+                                    b' ' | b'\t'
+                                        | 0x0c
+                                        | b'\r'
+                                        | b'\n'
+                                        | b','
+                                        | b')'
+                                        | b';'
+                                        | b'\\'
                                 )
                             })
                             .unwrap_or(s.len());
@@ -413,6 +412,7 @@ fn statement(
                         }];
                     }
                 }
+                let mut closed = terminated;
                 let already = quote == b'\''
                     && parts[0].prefix == 0
                     && terminated
@@ -421,13 +421,14 @@ fn statement(
                 let mut uescape = None;
                 let mut next = token(s, vend);
                 if terminated {
-                    // a `'…'` glued to a `"…"`, `` `…` `` or `\"…\"` value joins it
-                    if matches!(quote, b'"' | b'`' | b'\\')
+                    // a `'…'` glued to a `"…"` or `` `…` `` value joins it
+                    if matches!(quote, b'"' | b'`')
                         && next.k == K::Quoted(b'\'', 0)
                         && next.start == vend
                     {
                         vend = next.end;
                         let glued_terminated = next.terminated;
+                        closed = glued_terminated;
                         parts.push(Part {
                             quote: b'\'',
                             prefix: 0,
@@ -472,6 +473,7 @@ fn statement(
                             already = false;
                             uescape_allowed = false;
                             let term = next.terminated;
+                            closed = term;
                             parts.push(Part {
                                 quote: b'\'',
                                 prefix,
@@ -508,6 +510,8 @@ fn statement(
                         start: vstart,
                         end: vend,
                         line: line(vstart),
+                        key_span: (k.start, k.end),
+                        closed,
                     });
                 }
                 t = next;
@@ -597,27 +601,22 @@ fn edit_distance(a: &[u8], b: &[u8]) -> usize {
     d[a.len()][b.len()]
 }
 
-/// Every statement of `input` (whole-input mode, default mask), combined: sorted by start,
-/// a secret inside an earlier mask dropped, one reaching past it cut to the remainder.
-pub fn reference(
+/// Every statement of `input` as written (whole-input mode), combined: sorted by start, a
+/// secret inside an earlier mask dropped, one reaching past it cut to the remainder.
+fn as_written(
     input: &[u8],
     keys: &[String],
-    mask: &str,
+    mask_raw: &[u8],
     strict: bool,
 ) -> (Vec<RefSecret>, Vec<RefWarning>) {
-    let mask_raw = mask.replace('\'', "''").into_bytes();
     let mut all = vec![];
     let mut warnings = vec![];
     let lower = input.to_ascii_lowercase();
     for at in 0..input.len() {
         let starts = lower[at..].starts_with(b"create") || lower[at..].starts_with(b"alter");
-        let glued = at > 0 && {
-            let prev = input[at - 1];
-            let escape = at > 1 && input[at - 2] == b'\\' && matches!(prev, b'n' | b'r' | b't');
-            is_word(prev) && !escape
-        };
+        let glued = at > 0 && is_word(input[at - 1]);
         if starts && !glued {
-            let (s, w) = statement(input, at, keys, &mask_raw, strict);
+            let (s, w) = statement(input, at, keys, mask_raw, strict);
             all.extend(s.into_iter().map(|s| (at, s)));
             warnings.extend(w);
         }
@@ -637,4 +636,241 @@ pub fn reference(
     warnings.dedup_by_key(|w| w.start);
     warnings.retain(|w| !out.iter().any(|s| s.start <= w.start && w.start < s.end));
     (out, warnings)
+}
+
+/// Decoded text, and for each decoded byte the encoded range it came from.
+pub type Decoded = (Vec<u8>, Vec<(usize, usize)>);
+
+/// The content ranges of the JSON strings of `input`: each line read from its start as JSON
+/// text; a string ends at its closing `"` or at the end of its line (before a `\r\n`).
+fn json_strings(input: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = vec![];
+    let mut line_start = 0;
+    for line in input.split(|&b| b == b'\n') {
+        let mut open = None;
+        let mut i = 0;
+        while i < line.len() {
+            match (open, line[i]) {
+                (None, b'"') => open = Some(i + 1),
+                (Some(_), b'\\') => i += 1,
+                (Some(a), b'"') => {
+                    out.push((line_start + a, line_start + i));
+                    open = None;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if let Some(a) = open {
+            let end = line.len() - usize::from(line.ends_with(b"\r"));
+            out.push((line_start + a, line_start + end.max(a)));
+        }
+        line_start += line.len() + 1;
+    }
+    out
+}
+
+pub fn json_decode(raw: &[u8]) -> Decoded {
+    let (mut out, mut from) = (vec![], vec![]);
+    let hex = |at: usize| -> Option<u32> {
+        let h = raw.get(at..at + 4)?;
+        if h.iter().all(|b| b.is_ascii_hexdigit()) {
+            u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()
+        } else {
+            None
+        }
+    };
+    let mut i = 0;
+    while i < raw.len() {
+        let mut push = |bytes: &[u8], len: usize| {
+            out.extend_from_slice(bytes);
+            from.extend(std::iter::repeat_n((i, i + len), bytes.len()));
+            len
+        };
+        if raw[i] != b'\\' {
+            i += push(&raw[i..i + 1], 1);
+            continue;
+        }
+        let simple = match raw.get(i + 1) {
+            Some(b'"') => Some(b'"'),
+            Some(b'\\') => Some(b'\\'),
+            Some(b'/') => Some(b'/'),
+            Some(b'b') => Some(8),
+            Some(b'f') => Some(12),
+            Some(b'n') => Some(b'\n'),
+            Some(b'r') => Some(b'\r'),
+            Some(b't') => Some(b'\t'),
+            _ => None,
+        };
+        if let Some(b) = simple {
+            i += push(&[b], 2);
+        } else if raw.get(i + 1) == Some(&b'u')
+            && let Some(hi) = hex(i + 2)
+        {
+            let pair = (0xD800..0xDC00).contains(&hi) && raw.get(i + 6..i + 8) == Some(b"\\u");
+            let lo = if pair {
+                hex(i + 8).filter(|lo| (0xDC00..0xE000).contains(lo))
+            } else {
+                None
+            };
+            let (c, len) = match lo {
+                Some(lo) => (0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00), 12),
+                None => (hi, 6),
+            };
+            let c = char::from_u32(c).unwrap_or('\u{FFFD}');
+            let mut buf = [0; 4];
+            i += push(c.encode_utf8(&mut buf).as_bytes(), len);
+        } else {
+            i += push(b"\\", 1);
+        }
+    }
+    (out, from)
+}
+
+/// The pieces of `text` cut at every `'` that is not doubled.
+fn sql_pieces(text: &[u8]) -> Vec<(usize, usize)> {
+    let (mut out, mut start, mut i) = (vec![], 0, 0);
+    while i < text.len() {
+        if text[i] == b'\'' {
+            if text.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            out.push((start, i));
+            start = i + 1;
+        }
+        i += 1;
+    }
+    out.push((start, text.len()));
+    out
+}
+
+pub fn sql_decode(raw: &[u8]) -> Decoded {
+    let (mut out, mut from) = (vec![], vec![]);
+    let mut i = 0;
+    while i < raw.len() {
+        let len = if raw[i..].starts_with(b"''") { 2 } else { 1 };
+        out.push(raw[i]);
+        from.push((i, i + len));
+        i += len;
+    }
+    (out, from)
+}
+
+/// A reading's secrets (with its rank: JSON 0, as written 1, SQL 2, SQL in JSON 3) and warnings.
+type Reading = (u8, Vec<RefSecret>, Vec<RefWarning>);
+
+/// Reads decoded text as written and maps what it finds to the input: `map` gives each decoded
+/// byte's range in the input. Values whose literal the decoded text leaves open give nothing.
+fn read_decoded(
+    input: &[u8],
+    (text, map): &Decoded,
+    rank: u8,
+    keys: &[String],
+    mask_raw: &[u8],
+    strict: bool,
+) -> Reading {
+    let (secrets, warnings) = as_written(text, keys, mask_raw, strict);
+    let line = |p: usize| 1 + input[..p].iter().filter(|&&b| b == b'\n').count();
+    let span = |a: usize, b: usize| (map[a].0, map[b - 1].1);
+    let secrets = secrets
+        .into_iter()
+        .filter(|s| s.closed && s.end > s.start)
+        .map(|mut s| {
+            (s.start, s.end) = span(s.start, s.end);
+            s.key_span = span(s.key_span.0, s.key_span.1);
+            s.line = line(s.start);
+            s
+        })
+        .collect();
+    let warnings = warnings
+        .into_iter()
+        .map(|mut w| {
+            (w.start, w.end) = span(w.start, w.end);
+            w.line = line(w.start);
+            w
+        })
+        .collect();
+    (rank, secrets, warnings)
+}
+
+/// Every statement of `input` in the four readings of SPEC §9 (whole input, text mode),
+/// combined: masks that overlap are one, reported by the largest value (the JSON reading's
+/// among equals, then the readings' order), and a near miss whose key another reading masks
+/// a value of is dropped.
+pub fn reference(
+    input: &[u8],
+    keys: &[String],
+    mask: &str,
+    strict: bool,
+) -> (Vec<RefSecret>, Vec<RefWarning>) {
+    let mask_raw = mask.replace('\'', "''").into_bytes();
+    let (s, w) = as_written(input, keys, &mask_raw, strict);
+    let mut readings: Vec<Reading> = vec![(1, s, w)];
+    let compose = |outer: &[(usize, usize)], (text, inner): Decoded, at: usize| -> Decoded {
+        let map = inner
+            .iter()
+            .map(|&(a, b)| (outer[at + a].0, outer[at + b - 1].1))
+            .collect();
+        (text, map)
+    };
+    for (a, b) in json_strings(input) {
+        let (text, map) = json_decode(&input[a..b]);
+        let map: Vec<_> = map.iter().map(|&(x, y)| (a + x, a + y)).collect();
+        for (pa, pb) in sql_pieces(&text) {
+            let piece = compose(&map, sql_decode(&text[pa..pb]), pa);
+            readings.push(read_decoded(input, &piece, 3, keys, &mask_raw, strict));
+        }
+        readings.push(read_decoded(
+            input,
+            &(text, map),
+            0,
+            keys,
+            &mask_raw,
+            strict,
+        ));
+    }
+    let identity: Vec<_> = (0..input.len()).map(|i| (i, i + 1)).collect();
+    for (a, b) in sql_pieces(input) {
+        let piece = compose(&identity, sql_decode(&input[a..b]), a);
+        readings.push(read_decoded(input, &piece, 2, keys, &mask_raw, strict));
+    }
+    let mut all: Vec<(u8, RefSecret)> = readings
+        .iter()
+        .flat_map(|(rank, s, _)| s.iter().map(|s| (*rank, s.clone())))
+        .collect();
+    all.sort_by_key(|(rank, s)| (s.start, *rank));
+    let mut out: Vec<(u8, RefSecret)> = vec![];
+    for (rank, s) in all {
+        match out.last_mut() {
+            Some((best_rank, group)) if s.start < group.end => {
+                let (start, end, line) = (group.start, group.end.max(s.end), group.line);
+                let (l, lb) = (s.end - s.start, group.end - group.start);
+                if l > lb || l == lb && rank < *best_rank {
+                    *group = s;
+                    *best_rank = rank;
+                }
+                (group.start, group.end, group.line) = (start, end, line);
+            }
+            _ => out.push((rank, s)),
+        }
+    }
+    let mut warnings: Vec<RefWarning> = vec![];
+    for (rank, _, ws) in &readings {
+        for w in ws {
+            let masked = readings.iter().any(|(r, ss, _)| {
+                *r != 1
+                    && r != rank
+                    && ss
+                        .iter()
+                        .any(|s| s.key_span.0 < w.end && w.start < s.key_span.1)
+            });
+            if !masked {
+                warnings.push(w.clone());
+            }
+        }
+    }
+    warnings.sort_by_key(|w| w.start);
+    warnings.dedup_by(|a, b| a.start == b.start && a.key == b.key);
+    (out.into_iter().map(|(_, s)| s).collect(), warnings)
 }
