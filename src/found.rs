@@ -140,6 +140,8 @@ pub(crate) struct Texts {
     pub parts: u8,
     /// Where the input holds the name as it is (one part, nothing to undo), if it does.
     pub name_at: Option<(u64, u64)>,
+    /// `IF` as written after `CONNECTION`: the name, unless `[NOT] EXISTS` follows.
+    pub if_word: [u8; 2],
     /// The raw content of a quoted name part being read.
     pub raw_part: Vec<u8>,
     /// The key of the sensitive pair being read, unquoted, and where the input holds it as it

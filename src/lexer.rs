@@ -118,6 +118,26 @@ impl<'w> Lexer<'w> {
         &win[at..win.len().min(at + MAX_TOKEN + LOOKAHEAD)]
     }
 
+    /// A word goes on over `.` and over a `-` that does not open a comment, also at its end
+    /// (`llm-`, `a-.b`; SPEC §3 and §6), which the DFA's pattern does not take.
+    fn extend_word(&self, at: usize, len: usize) -> Lexed {
+        let mut end = at + len;
+        while end - at < MAX_TOKEN {
+            match self.win.get(end) {
+                Some(b'.') => end += 1,
+                Some(b'-') => match self.win.get(end + 1) {
+                    Some(b'-') => break,
+                    None if !self.eof => return Lexed::NeedMore,
+                    _ => end += 1,
+                },
+                Some(&b) if b.is_ascii_alphanumeric() || b == b'_' || b == b'$' => end += 1,
+                None if !self.eof && end > at + len => return Lexed::NeedMore,
+                _ => break,
+            }
+        }
+        Lexed::Token(Tok::Word, end - at)
+    }
+
     fn restart(&mut self, at: usize) {
         self.from = at;
         self.inner = Tok::lexer(Self::chunk(self.win, at));
@@ -168,6 +188,9 @@ impl<'w> Lexer<'w> {
                 _ => 1,
             };
             if len + after <= avail {
+                if kind == Tok::Word {
+                    return self.extend_word(at, len);
+                }
                 return Lexed::Token(kind, len);
             }
             // what `win[at..]` shows a lexer: at most MAX_TOKEN + LOOKAHEAD bytes

@@ -942,9 +942,20 @@ impl Run {
         claim(cx, tok.start, word);
         match tok.kind {
             Kind::Trivia => Phase::Connection { if_words },
-            Kind::Word if if_words == 0 && is(word, "IF") => Phase::Connection { if_words: 1 },
+            Kind::Word if if_words == 0 && is(word, "IF") => {
+                cx.found.texts(self.start).if_word = [word[0], word[1]];
+                Phase::Connection { if_words: 1 }
+            }
             Kind::Word if if_words == 1 && is(word, "NOT") => Phase::Connection { if_words: 2 },
             Kind::Word if if_words >= 1 && is(word, "EXISTS") => Phase::Connection { if_words: 3 },
+            // `IF` not followed by `[NOT] EXISTS` is the name (`ALTER CONNECTION IF c`)
+            _ if if_words == 1 => {
+                let texts = cx.found.texts(self.start);
+                let if_word = texts.if_word;
+                push_part(&mut texts.name, &mut self.name_parts, &if_word);
+                texts.name_at = None;
+                self.name_part(cx, false, tok)
+            }
             Kind::Word
                 if !["WITH", "SET", "COMMENT", "RENAME", "RESET"]
                     .iter()
@@ -965,7 +976,8 @@ impl Run {
                 let word = cx.word(tok);
                 let at = (self.name_parts == 0).then_some((tok.start, tok.end));
                 let texts = cx.found.texts(self.start);
-                for part in word.split(|&b| b == b'.') {
+                // a word may end with the `.` before the next part (`b.` in `` `a`.b.`c` ``)
+                for part in word.split(|&b| b == b'.').filter(|p| !p.is_empty()) {
                     push_part(&mut texts.name, &mut self.name_parts, part);
                 }
                 texts.name_at = at;
@@ -1358,7 +1370,7 @@ fn join_cand(v: &mut Value) {
         v.stage = Stage::AfterPart;
         v.end = cand.end;
         v.maybe_masked_already = false;
-        v.uescape_allowed = false;
+        // a `UESCAPE` after the parts of a `U&` literal still names its escape character
     }
 }
 

@@ -64,17 +64,14 @@ fn space_at(s: &[u8], p: usize) -> usize {
     usize::from(matches!(s[p], b' ' | b'\t' | b'\r' | b'\n' | 0x0c))
 }
 
-/// The end of a word (`a`, `a-b.c`) starting at `p`.
+/// The end of a word (`a`, `a-b.c`, `llm-`) starting at `p`: word bytes, `.`, and `-` unless
+/// it opens a comment.
 fn word_end(s: &[u8], p: usize) -> usize {
     let mut e = p;
-    while e < s.len() && is_word(s[e]) {
+    while e < s.len()
+        && (is_word(s[e]) || s[e] == b'.' || s[e] == b'-' && s.get(e + 1) != Some(&b'-'))
+    {
         e += 1;
-    }
-    while e + 1 < s.len() && matches!(s[e], b'.' | b'-') && is_word(s[e + 1]) {
-        e += 1;
-        while e < s.len() && is_word(s[e]) {
-            e += 1;
-        }
     }
     e
 }
@@ -237,10 +234,12 @@ fn statement(
     let mut ifs = 0;
     let mut name: Vec<Vec<u8>> = vec![];
     let mut t = token(s, p);
+    let mut if_word = vec![];
     loop {
         if t.k == K::Comment {
         } else if ifs == 0 && word_is(s, &t, "IF") {
             ifs = 1;
+            if_word = s[t.start..t.end].to_vec();
         } else if ifs == 1 && word_is(s, &t, "NOT") {
             ifs = 2;
         } else if ifs >= 1 && word_is(s, &t, "EXISTS") {
@@ -250,17 +249,22 @@ fn statement(
         }
         t = token(s, t.end);
     }
-    let named = (t.k == K::Word
-        && !["WITH", "SET", "COMMENT", "RENAME", "RESET"]
-            .iter()
-            .any(|w| word_is(s, &t, w)))
-        || t.k == K::Quoted(b'`', 0);
+    // `IF` without `[NOT] EXISTS` after it is the name
+    if ifs == 1 {
+        name.push(if_word);
+    }
+    let named = ifs != 1
+        && (t.k == K::Word
+            && !["WITH", "SET", "COMMENT", "RENAME", "RESET"]
+                .iter()
+                .any(|w| word_is(s, &t, w))
+            || t.k == K::Quoted(b'`', 0));
     if named {
         loop {
             if name.len() < 3 {
                 if t.k == K::Word {
                     for part in s[t.start..t.end].split(|&b| b == b'.') {
-                        if name.len() < 3 {
+                        if name.len() < 3 && !part.is_empty() {
                             name.push(part.to_vec());
                         }
                     }
@@ -268,7 +272,19 @@ fn statement(
                     name.push(undouble(&t.content, b'`'));
                 }
             }
-            let dot = token(s, t.end);
+            // a word may end with the `.` before the next part
+            let ends_with_dot = t.k == K::Word && s[t.end - 1] == b'.';
+            let dot = if ends_with_dot {
+                Tok {
+                    k: K::Other(b'.'),
+                    start: t.end,
+                    end: t.end,
+                    content: vec![],
+                    terminated: true,
+                }
+            } else {
+                token(s, t.end)
+            };
             let part = token(s, dot.end);
             if dot.k == K::Other(b'.')
                 && name.len() < 3
@@ -439,7 +455,7 @@ fn statement(
                             next = end_of(s);
                         }
                     }
-                    let mut uescape_allowed = parts[0].prefix == b'U' && parts.len() == 1;
+                    let mut uescape_allowed = parts[0].prefix == b'U';
                     loop {
                         while next.k == K::Comment {
                             next = token(s, next.end);
@@ -471,7 +487,6 @@ fn statement(
                             }
                             vend = next.end;
                             already = false;
-                            uescape_allowed = false;
                             let term = next.terminated;
                             closed = term;
                             parts.push(Part {
