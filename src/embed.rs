@@ -250,6 +250,8 @@ pub(crate) struct SqlScan {
     /// A region open since its statement word: `(start, doubled quote seen)`.
     open: Option<(u64, bool)>,
     verbs: find::VerbCursor,
+    /// Report pieces without a doubled quote too.
+    every: bool,
 }
 
 impl SqlScan {
@@ -258,6 +260,17 @@ impl SqlScan {
             at: base,
             ..SqlScan::default()
         };
+    }
+
+    /// A scanner that reports every piece holding a statement word, for the content of a JSON
+    /// string: there the reading it is compared with (the JSON reading) gives no value for a
+    /// literal left open, where the piece cut before its quote may read a bare value
+    /// (`k = N'` reads `N`).
+    pub(crate) fn every() -> SqlScan {
+        SqlScan {
+            every: true,
+            ..SqlScan::default()
+        }
     }
 
     /// Scans `win` (from absolute `base`; `eof`: it runs to the end of the input) and reports
@@ -323,7 +336,7 @@ impl SqlScan {
                 self.at = base + end as u64;
                 return start;
             };
-            if doubled {
+            if doubled || self.every {
                 region(Region {
                     start,
                     end: base + close as u64,

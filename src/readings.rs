@@ -23,6 +23,15 @@ use crate::secret::{Secret, Warning};
 /// How far after a near miss's key an embedded value's key is looked for.
 const MAX_PAIR: u64 = 1 << 12;
 
+/// What the embedded readings of one window found, in raw offsets.
+#[derive(Default)]
+struct Findings {
+    hits: Vec<Hit>,
+    warnings: Vec<Warning>,
+    /// Values a reading sees as the mask literal.
+    already: Vec<(u64, u64)>,
+}
+
 /// A value an embedded reading found: its raw span and the mask's form.
 struct Hit {
     form: Form,
@@ -43,6 +52,10 @@ pub(crate) struct Readings {
     pieces: Decoded,
     collect: bool,
     combine: Combine,
+    /// Values an embedded reading sees as the mask literal, not passed yet.
+    already: Vec<(u64, u64)>,
+    /// Statements overlapped in an embedded reading.
+    overlapped: bool,
 }
 
 impl Readings {
@@ -58,6 +71,8 @@ impl Readings {
             pieces: Decoded::default(),
             collect,
             combine: Combine::default(),
+            already: Vec::new(),
+            overlapped: false,
         };
         readings.reset(base, line);
         readings
@@ -71,11 +86,13 @@ impl Readings {
         self.json_line = (base, line);
         self.sql_line = (base, line);
         self.combine.reset(base);
+        self.already.clear();
+        self.overlapped = false;
     }
 
-    /// Whether statements overlapped in the reading as written.
+    /// Whether statements overlapped in any reading.
     pub(crate) fn overlapped(&self) -> bool {
-        self.engine.overlapped()
+        self.engine.overlapped() || self.overlapped
     }
 
     /// As [`Engine::advance`], for all four readings.
@@ -98,7 +115,7 @@ impl Readings {
             .scan(win, base, eof, policy.lines, credentials, |r| {
                 regions.push((r, Form::Sql))
             });
-        let mut found = (Vec::new(), Vec::new());
+        let mut found = Findings::default();
         for (region, form) in regions {
             let counter = if form == Form::Json {
                 &mut self.json_line
@@ -110,7 +127,24 @@ impl Readings {
         }
         count_to(&mut self.json_line, win, base, json_keep);
         count_to(&mut self.sql_line, win, base, sql_keep);
-        self.combine.add(found);
+        // a value that another reading sees as the mask literal is masked already, whichever
+        // window either was found in
+        let pos = self.combine.pos;
+        self.already.retain(|&(_, end)| end > pos);
+        self.already.extend(found.already.iter().copied());
+        let already = &self.already;
+        let masked = |h: &Hit| {
+            already
+                .iter()
+                .any(|&(a, b)| a <= h.secret.start && h.secret.start < b)
+        };
+        found.hits.retain(|h| !masked(h));
+        if !found.already.is_empty() {
+            self.combine.hits.retain(|h| !masked(h));
+        }
+        found.already.sort_unstable();
+        self.engine.masked_already(found.already.drain(..));
+        self.combine.add((found.hits, found.warnings));
         let safe = json_keep.min(sql_keep).min(end);
         let eof = eof && safe == end;
         let mut overlay = Overlay {
@@ -127,6 +161,8 @@ impl Readings {
         if eof {
             overlay.finish();
         }
+        // the reading as written tells no other reading what it sees as the mask
+        self.engine.take_already();
         keep.min(safe)
     }
 
@@ -141,7 +177,7 @@ impl Readings {
         line: u64,
         form: Form,
         policy: &Policy,
-        found: &mut (Vec<Hit>, Vec<Warning>),
+        found: &mut Findings,
     ) {
         let raw = &win[(region.start - base) as usize..(region.end - base) as usize];
         let mut decoded = std::mem::take(&mut self.decoded);
@@ -152,7 +188,7 @@ impl Readings {
         self.read_decoded(&decoded, raw, region.start, line, form, policy, found);
         if form == Form::Json {
             let mut pieces = std::mem::take(&mut self.pieces);
-            let mut scan = SqlScan::default();
+            let mut scan = SqlScan::every();
             let mut regions = Vec::new();
             scan.scan(
                 &decoded.bytes,
@@ -198,7 +234,7 @@ impl Readings {
         line: u64,
         form: Form,
         policy: &Policy,
-        found: &mut (Vec<Hit>, Vec<Warning>),
+        found: &mut Findings,
     ) {
         let engine = self
             .inner
@@ -206,6 +242,7 @@ impl Readings {
         engine.reset(0, 1);
         let mut read = Found::default();
         engine.advance(&decoded.bytes, 0, true, policy, &mut read);
+        self.overlapped |= engine.overlapped();
         let at = |d: u64, end: bool| {
             let r = if end {
                 decoded.end_of(d as usize)
@@ -231,14 +268,17 @@ impl Readings {
             secret.start = start;
             secret.line = line;
             secret.form = form;
-            found.0.push(Hit { form, secret });
+            found.hits.push(Hit { form, secret });
+        }
+        for (start, end) in engine.take_already() {
+            found.already.push((at(start, false).0, at(end, true).0));
         }
         for mut warning in read.warnings {
             let (start, line) = at(warning.start, false);
             warning.end = at(warning.end, true).0;
             warning.start = start;
             warning.line = line;
-            found.1.push(warning);
+            found.warnings.push(warning);
         }
     }
 }
@@ -302,6 +342,8 @@ struct Group {
     best: Option<Secret<'static>>,
     /// The line of `start`, once known.
     line: Option<u64>,
+    /// Its mask is written (in `form`).
+    written: bool,
 }
 
 impl Combine {
@@ -366,7 +408,8 @@ impl<'w> Overlay<'_, '_, 'w> {
         }
     }
 
-    /// Takes the embedded values that start inside the group into it.
+    /// Takes the embedded values that start inside the group into it; while its mask is not
+    /// written, its form follows the value that reports it.
     fn absorb(&mut self) {
         let Some(g) = &mut self.st.group else {
             return;
@@ -378,28 +421,46 @@ impl<'w> Overlay<'_, '_, 'w> {
             let better = g
                 .best
                 .as_ref()
-                .is_none_or(|b| better(&hit.secret, hit.form, b, g.form));
+                .is_none_or(|b| better(&hit.secret, hit.form, b, b.form));
             if better {
+                if !g.written {
+                    g.form = hit.form;
+                }
                 g.best = Some(hit.secret);
             }
         }
     }
 
-    /// Opens a group with an embedded value at its start.
-    fn open_hit(&mut self) {
+    /// Opens a group with an embedded value at its start, and writes its mask if `write`.
+    fn open_hit(&mut self, write: bool) {
         let hit = self.st.hits.pop_front().expect("caller checked");
         self.warnings_before(hit.secret.start);
         remember(&mut self.st.recent_keys, hit.secret.key_span);
-        self.out.mask(hit.secret.start, hit.form);
+        let start = hit.secret.start;
         self.st.group = Some(Group {
-            start: hit.secret.start,
+            start,
             end: hit.secret.end,
             form: hit.form,
             raw_open: false,
+            written: false,
             line: Some(hit.secret.line),
             best: Some(hit.secret),
         });
+        // the mask is written in the form of the value that reports the group (the largest)
         self.absorb();
+        if write {
+            self.write_mask();
+        }
+    }
+
+    /// Writes the open group's mask in its form, once.
+    fn write_mask(&mut self) {
+        if let Some(g) = &mut self.st.group
+            && !g.written
+        {
+            g.written = true;
+            self.out.mask(g.start, g.form);
+        }
     }
 
     /// Writes the group's secret (the reading as written's `raw`, if it reports it).
@@ -485,7 +546,7 @@ impl<'w> Sink<'w> for Overlay<'_, '_, 'w> {
                 at = to;
             }
             if next < end && next <= at {
-                self.open_hit();
+                self.open_hit(true);
             }
         }
     }
@@ -503,6 +564,20 @@ impl<'w> Sink<'w> for Overlay<'_, '_, 'w> {
             self.st.raw_covered = true;
             return;
         }
+        // an embedded reading finds a value here too: the mask's form follows whichever
+        // reports it, known once this value ends
+        if self
+            .st
+            .hits
+            .front()
+            .is_some_and(|h| h.secret.start == start)
+        {
+            self.open_hit(false);
+            if let Some(g) = &mut self.st.group {
+                g.raw_open = true;
+            }
+            return;
+        }
         self.warnings_before(start);
         self.out.mask(start, Form::Plain);
         self.st.pos = start;
@@ -513,6 +588,7 @@ impl<'w> Sink<'w> for Overlay<'_, '_, 'w> {
             raw_open: true,
             best: None,
             line: None,
+            written: true,
         });
         self.absorb();
     }
@@ -533,14 +609,23 @@ impl<'w> Sink<'w> for Overlay<'_, '_, 'w> {
                 raw_open: false,
                 best: None,
                 line: None,
+                written: true,
             });
         }
         if let Some(g) = &mut self.st.group {
             g.raw_open = false;
             g.end = g.end.max(secret.end);
             g.line.get_or_insert(secret.line);
+            if !g.written
+                && g.best
+                    .as_ref()
+                    .is_none_or(|b| !better(b, b.form, &secret, Form::Plain))
+            {
+                g.form = Form::Plain;
+            }
         }
         self.absorb();
+        self.write_mask();
         self.close(Some(secret));
     }
 

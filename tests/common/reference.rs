@@ -21,6 +21,8 @@ pub struct RefSecret {
     pub key_span: (usize, usize),
     /// Its last literal closed.
     pub closed: bool,
+    /// It is the mask literal (not masked, not reported; SPEC §9 needs where it stands).
+    pub already: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -470,6 +472,7 @@ fn statement(
                                 uescape_allowed = false;
                                 vend = lit.end;
                                 already = false;
+                                closed = lit.terminated;
                                 next = token(s, vend);
                                 continue;
                             }
@@ -504,6 +507,19 @@ fn statement(
                         break;
                     }
                 }
+                if mask && already {
+                    secrets.push(RefSecret {
+                        key: String::new(),
+                        value: String::new(),
+                        connection: None,
+                        start: vstart,
+                        end: vend,
+                        line: 0,
+                        key_span: (k.start, k.end),
+                        closed,
+                        already: true,
+                    });
+                }
                 if mask && !already {
                     let mut value = Vec::new();
                     for part in &parts {
@@ -527,6 +543,7 @@ fn statement(
                         line: line(vstart),
                         key_span: (k.start, k.end),
                         closed,
+                        already: false,
                     });
                 }
                 t = next;
@@ -623,15 +640,18 @@ fn as_written(
     keys: &[String],
     mask_raw: &[u8],
     strict: bool,
-) -> (Vec<RefSecret>, Vec<RefWarning>) {
+) -> (Vec<RefSecret>, Vec<RefWarning>, Vec<(usize, usize)>) {
     let mut all = vec![];
     let mut warnings = vec![];
+    let mut already = vec![];
     let lower = input.to_ascii_lowercase();
     for at in 0..input.len() {
         let starts = lower[at..].starts_with(b"create") || lower[at..].starts_with(b"alter");
         let glued = at > 0 && is_word(input[at - 1]);
         if starts && !glued {
             let (s, w) = statement(input, at, keys, mask_raw, strict);
+            let (masks, s): (Vec<_>, Vec<_>) = s.into_iter().partition(|s| s.already);
+            already.extend(masks.iter().map(|s| (s.start, s.end)));
             all.extend(s.into_iter().map(|s| (at, s)));
             warnings.extend(w);
         }
@@ -650,7 +670,7 @@ fn as_written(
     warnings.sort_by_key(|w| w.start);
     warnings.dedup_by_key(|w| w.start);
     warnings.retain(|w| !out.iter().any(|s| s.start <= w.start && w.start < s.end));
-    (out, warnings)
+    (out, warnings, already)
 }
 
 /// Decoded text, and for each decoded byte the encoded range it came from.
@@ -772,8 +792,9 @@ pub fn sql_decode(raw: &[u8]) -> Decoded {
     (out, from)
 }
 
-/// A reading's secrets (with its rank: JSON 0, as written 1, SQL 2, SQL in JSON 3) and warnings.
-type Reading = (u8, Vec<RefSecret>, Vec<RefWarning>);
+/// A reading's rank (JSON 0, as written 1, SQL 2, SQL in JSON 3), secrets, warnings, and the
+/// values it sees as the mask literal.
+type Reading = (u8, Vec<RefSecret>, Vec<RefWarning>, Vec<(usize, usize)>);
 
 /// Reads decoded text as written and maps what it finds to the input: `map` gives each decoded
 /// byte's range in the input. Values whose literal the decoded text leaves open give nothing.
@@ -785,7 +806,7 @@ fn read_decoded(
     mask_raw: &[u8],
     strict: bool,
 ) -> Reading {
-    let (secrets, warnings) = as_written(text, keys, mask_raw, strict);
+    let (secrets, warnings, already) = as_written(text, keys, mask_raw, strict);
     let line = |p: usize| 1 + input[..p].iter().filter(|&&b| b == b'\n').count();
     let span = |a: usize, b: usize| (map[a].0, map[b - 1].1);
     let secrets = secrets
@@ -806,7 +827,8 @@ fn read_decoded(
             w
         })
         .collect();
-    (rank, secrets, warnings)
+    let already = already.into_iter().map(|(a, b)| span(a, b)).collect();
+    (rank, secrets, warnings, already)
 }
 
 /// Every statement of `input` in the four readings of SPEC §9 (whole input, text mode),
@@ -820,8 +842,8 @@ pub fn reference(
     strict: bool,
 ) -> (Vec<RefSecret>, Vec<RefWarning>) {
     let mask_raw = mask.replace('\'', "''").into_bytes();
-    let (s, w) = as_written(input, keys, &mask_raw, strict);
-    let mut readings: Vec<Reading> = vec![(1, s, w)];
+    let (s, w, _) = as_written(input, keys, &mask_raw, strict);
+    let mut readings: Vec<Reading> = vec![(1, s, w, vec![])];
     let compose = |outer: &[(usize, usize)], (text, inner): Decoded, at: usize| -> Decoded {
         let map = inner
             .iter()
@@ -850,9 +872,12 @@ pub fn reference(
         let piece = compose(&identity, sql_decode(&input[a..b]), a);
         readings.push(read_decoded(input, &piece, 2, keys, &mask_raw, strict));
     }
+    // a value that an embedded reading sees as the mask literal is masked already
+    let already: Vec<(usize, usize)> = readings.iter().flat_map(|r| r.3.clone()).collect();
     let mut all: Vec<(u8, RefSecret)> = readings
         .iter()
-        .flat_map(|(rank, s, _)| s.iter().map(|s| (*rank, s.clone())))
+        .flat_map(|(rank, s, _, _)| s.iter().map(|s| (*rank, s.clone())))
+        .filter(|(_, s)| !already.iter().any(|&(a, b)| a <= s.start && s.start < b))
         .collect();
     all.sort_by_key(|(rank, s)| (s.start, *rank));
     let mut out: Vec<(u8, RefSecret)> = vec![];
@@ -871,9 +896,9 @@ pub fn reference(
         }
     }
     let mut warnings: Vec<RefWarning> = vec![];
-    for (rank, _, ws) in &readings {
+    for (rank, _, ws, _) in &readings {
         for w in ws {
-            let masked = readings.iter().any(|(r, ss, _)| {
+            let masked = readings.iter().any(|(r, ss, _, _)| {
                 *r != 1
                     && r != rank
                     && ss
