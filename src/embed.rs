@@ -46,14 +46,15 @@ impl Form {
         }
     }
 
-    /// Which reading reports a value that several find (SPEC §9): the JSON reading, then the
-    /// others in the order as written, SQL literal, SQL literal inside JSON.
+    /// Which reading reports a value that several find (SPEC §9): a reading through a JSON
+    /// string (the string's content, then the literals in it), then the others in the order
+    /// as written, SQL literal. The readings through JSON decode what the SQL engine sees.
     pub(crate) fn rank(self) -> u8 {
         match self {
             Form::Json => 0,
-            Form::Plain => 1,
-            Form::Sql => 2,
-            Form::JsonSql => 3,
+            Form::JsonSql => 1,
+            Form::Plain => 2,
+            Form::Sql => 3,
         }
     }
 }

@@ -383,3 +383,37 @@ fn a_block_comment_closing_in_a_url_before_connection_on_the_next_line_hides_not
         b"CREATE OR REPLACE /* see https://example.com/docs/*/\nCONNECTION c WITH ('api-key' = 'sk-2');\n",
     );
 }
+
+#[test]
+fn a_name_part_may_end_with_a_hyphen() {
+    // `CONNECTION llm-` was named `llm`
+    let out = sqlredact::redact("CREATE CONNECTION llm- WITH ('token' = 't');");
+    assert_eq!(out.secrets()[0].connection(), Some("llm-"));
+}
+
+#[test]
+fn if_without_exists_is_the_name() {
+    // `ALTER CONNECTION IF c` was named `c`
+    let out = sqlredact::redact("ALTER CONNECTION IF c SET ('token' = 't');");
+    assert_eq!(out.secrets()[0].connection(), Some("IF"));
+}
+
+#[test]
+fn a_bare_key_ending_with_a_hyphen_hides_no_pair() {
+    // `a-` was read as `a` and a stray `-`, and the pair after it was lost
+    assert_redacts(
+        "CREATE CONNECTION c WITH (a- = b', password = 'p');",
+        "CREATE CONNECTION c WITH (a- = b', password = '<REDACTED>');",
+        &[("password", "p")],
+    );
+}
+
+#[test]
+fn uescape_after_several_unicode_parts_belongs_to_the_value() {
+    // ` UESCAPE '!'` was left unmasked and the value reported as `a!0041`
+    assert_redacts(
+        "CREATE CONNECTION c WITH ('token' = U&'a' U&'!0041' UESCAPE '!');",
+        "CREATE CONNECTION c WITH ('token' = '<REDACTED>');",
+        &[("token", "aA")],
+    );
+}

@@ -792,7 +792,7 @@ pub fn sql_decode(raw: &[u8]) -> Decoded {
     (out, from)
 }
 
-/// A reading's rank (JSON 0, as written 1, SQL 2, SQL in JSON 3), secrets, warnings, and the
+/// A reading's rank (JSON 0, SQL in JSON 1, as written 2, SQL 3), secrets, warnings, and the
 /// values it sees as the mask literal.
 type Reading = (u8, Vec<RefSecret>, Vec<RefWarning>, Vec<(usize, usize)>);
 
@@ -832,8 +832,8 @@ fn read_decoded(
 }
 
 /// Every statement of `input` in the four readings of SPEC §9 (whole input, text mode),
-/// combined: masks that overlap are one, reported by the largest value (the JSON reading's
-/// among equals, then the readings' order), and a near miss whose key another reading masks
+/// combined: masks that overlap are one, reported by the largest value (among equals, the
+/// readings through a JSON string first, then the readings' order), and a near miss whose key another reading masks
 /// a value of is dropped.
 pub fn reference(
     input: &[u8],
@@ -843,7 +843,7 @@ pub fn reference(
 ) -> (Vec<RefSecret>, Vec<RefWarning>) {
     let mask_raw = mask.replace('\'', "''").into_bytes();
     let (s, w, _) = as_written(input, keys, &mask_raw, strict);
-    let mut readings: Vec<Reading> = vec![(1, s, w, vec![])];
+    let mut readings: Vec<Reading> = vec![(2, s, w, vec![])];
     let compose = |outer: &[(usize, usize)], (text, inner): Decoded, at: usize| -> Decoded {
         let map = inner
             .iter()
@@ -856,7 +856,7 @@ pub fn reference(
         let map: Vec<_> = map.iter().map(|&(x, y)| (a + x, a + y)).collect();
         for (pa, pb) in sql_pieces(&text) {
             let piece = compose(&map, sql_decode(&text[pa..pb]), pa);
-            readings.push(read_decoded(input, &piece, 3, keys, &mask_raw, strict));
+            readings.push(read_decoded(input, &piece, 1, keys, &mask_raw, strict));
         }
         readings.push(read_decoded(
             input,
@@ -870,7 +870,7 @@ pub fn reference(
     let identity: Vec<_> = (0..input.len()).map(|i| (i, i + 1)).collect();
     for (a, b) in sql_pieces(input) {
         let piece = compose(&identity, sql_decode(&input[a..b]), a);
-        readings.push(read_decoded(input, &piece, 2, keys, &mask_raw, strict));
+        readings.push(read_decoded(input, &piece, 3, keys, &mask_raw, strict));
     }
     // a value that an embedded reading sees as the mask literal is masked already
     let already: Vec<(usize, usize)> = readings.iter().flat_map(|r| r.3.clone()).collect();
@@ -899,7 +899,7 @@ pub fn reference(
     for (rank, _, ws, _) in &readings {
         for w in ws {
             let masked = readings.iter().any(|(r, ss, _, _)| {
-                *r != 1
+                *r != 2
                     && r != rank
                     && ss
                         .iter()
