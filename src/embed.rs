@@ -230,7 +230,7 @@ pub(crate) struct Region {
 /// The next statement word at or after `from` that a region may start at; `limit`: where the
 /// window stops showing whole words.
 fn next_verb(
-    verbs: &mut find::VerbCursor,
+    verbs: &mut find::VerbList,
     win: &[u8],
     base: u64,
     from: usize,
@@ -250,7 +250,6 @@ pub(crate) struct SqlScan {
     at: u64,
     /// A region open since its statement word: `(start, doubled quote seen)`.
     open: Option<(u64, bool)>,
-    verbs: find::VerbCursor,
     /// Report pieces without a doubled quote too.
     every: bool,
 }
@@ -283,6 +282,7 @@ impl SqlScan {
         eof: bool,
         lines: bool,
         credentials: bool,
+        verbs: &mut find::VerbList,
         mut region: impl FnMut(Region),
     ) -> u64 {
         let end = win.len();
@@ -294,7 +294,7 @@ impl SqlScan {
         loop {
             let at = (self.at - base) as usize;
             let Some((start, doubled)) = self.open else {
-                let found = next_verb(&mut self.verbs, win, base, at, limit, credentials);
+                let found = next_verb(verbs, win, base, at, limit, credentials);
                 let Some(v) = found else {
                     self.at = base + limit.max(at) as u64;
                     return self.at;
@@ -362,7 +362,6 @@ pub(crate) struct JsonScan {
     escape_word: bool,
     /// Where the region open since its statement word starts.
     open: Option<u64>,
-    verbs: find::VerbCursor,
 }
 
 impl JsonScan {
@@ -380,6 +379,7 @@ impl JsonScan {
         base: u64,
         eof: bool,
         credentials: bool,
+        verbs: &mut find::VerbList,
         mut region: impl FnMut(Region),
     ) -> u64 {
         let end = win.len();
@@ -425,7 +425,7 @@ impl JsonScan {
             }
             // outside a region: go to the line of the next statement word, and walk that
             // line's JSON from its start (or from here) to the word
-            let target = next_verb(&mut self.verbs, win, base, at, limit, credentials);
+            let target = next_verb(verbs, win, base, at, limit, credentials);
             let to = target.unwrap_or(limit.max(at));
             let from = match memchr::memrchr(b'\n', &win[at..to]) {
                 Some(i) => {
@@ -525,18 +525,29 @@ mod tests {
     fn json_regions(text: &str) -> Vec<String> {
         let mut scan = JsonScan::default();
         let mut out = Vec::new();
-        scan.scan(text.as_bytes(), 0, true, true, |r| {
-            out.push(text[r.start as usize..r.end as usize].to_string())
-        });
+        scan.scan(
+            text.as_bytes(),
+            0,
+            true,
+            true,
+            &mut find::VerbList::default(),
+            |r| out.push(text[r.start as usize..r.end as usize].to_string()),
+        );
         out
     }
 
     fn sql_regions(text: &str, lines: bool) -> Vec<String> {
         let mut scan = SqlScan::default();
         let mut out = Vec::new();
-        scan.scan(text.as_bytes(), 0, true, lines, true, |r| {
-            out.push(text[r.start as usize..r.end as usize].to_string())
-        });
+        scan.scan(
+            text.as_bytes(),
+            0,
+            true,
+            lines,
+            true,
+            &mut find::VerbList::default(),
+            |r| out.push(text[r.start as usize..r.end as usize].to_string()),
+        );
         out
     }
 

@@ -80,7 +80,6 @@ pub(crate) struct Engine {
     /// A statement started inside the body of another one.
     overlapped: bool,
     collect: bool,
-    verbs: find::VerbCursor,
     /// Verbs a connection statement's header read before they were reached (in order).
     claimed: Vec<u64>,
     /// Spans another reading sees as the mask literal, by start: a value starting inside one is
@@ -106,7 +105,6 @@ impl Engine {
             last_warning: None,
             overlapped: false,
             collect,
-            verbs: find::VerbCursor::default(),
             claimed: Vec::new(),
             already: std::collections::VecDeque::new(),
         }
@@ -125,7 +123,6 @@ impl Engine {
         self.last_mask_end = base;
         self.last_warning = None;
         self.overlapped = false;
-        self.verbs = find::VerbCursor::default();
         self.claimed.clear();
         self.already.clear();
         self.found.already.clear();
@@ -169,6 +166,7 @@ impl Engine {
         base: u64,
         eof: bool,
         policy: &Policy,
+        verbs: &mut find::VerbList,
         sink: &mut dyn Sink<'w>,
     ) -> u64 {
         let end = base + win.len() as u64;
@@ -178,7 +176,7 @@ impl Engine {
         } else {
             (end - keyword_tail(win)).max(self.search_from)
         };
-        self.schedule(win, base, eof, scan_to, policy);
+        self.schedule(win, base, eof, scan_to, policy, verbs);
         let mut decided = self.next.map_or(scan_to, |(start, _)| start);
         for run in &self.runs {
             decided = decided.min(run.hold(policy));
@@ -196,12 +194,20 @@ impl Engine {
 
     /// Starts a run at each occurrence before `scan_to` and advances the runs, the one furthest
     /// behind first, until each has read what this window lets it.
-    fn schedule(&mut self, win: &[u8], base: u64, eof: bool, scan_to: u64, policy: &Policy) {
+    fn schedule(
+        &mut self,
+        win: &[u8],
+        base: u64,
+        eof: bool,
+        scan_to: u64,
+        policy: &Policy,
+        verbs: &mut find::VerbList,
+    ) {
         self.blocked.clear();
         self.blocked.resize(self.runs.len(), false);
         loop {
             if self.next.is_none() {
-                self.next = self.find_next(win, base, scan_to, eof, policy);
+                self.next = self.find_next(win, base, scan_to, eof, policy, verbs);
             }
             let behind = (0..self.runs.len())
                 .filter(|&i| !self.blocked[i])
@@ -295,12 +301,12 @@ impl Engine {
         scan_to: u64,
         eof: bool,
         policy: &Policy,
+        verbs: &mut find::VerbList,
     ) -> Option<(u64, u64)> {
         let connections_only = policy.connections_only;
         while self.search_from < scan_to {
             let from = (self.search_from - base) as usize;
-            let found = self
-                .verbs
+            let found = verbs
                 .next(win, base, from, !connections_only)
                 .filter(|&s| base + (s as u64) < scan_to);
             let Some(at) = found else {

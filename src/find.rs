@@ -116,6 +116,68 @@ impl VerbCursor {
     }
 }
 
+/// The verbs of one input, found once and answered to every reader that asks (the reading as
+/// written and the scanners of SPEC §9 each walk the input at their own pace): every verb
+/// starting before `searched` (and not released) is in `found`.
+#[derive(Debug, Default)]
+pub(crate) struct VerbList {
+    cursor: VerbCursor,
+    found: std::collections::VecDeque<u64>,
+    searched: u64,
+}
+
+impl VerbList {
+    pub(crate) fn reset(&mut self, base: u64) {
+        self.cursor = VerbCursor::default();
+        self.found.clear();
+        self.searched = base;
+    }
+
+    /// As [`VerbCursor::next`]: the first verb starting at or after `from` in `hay`, which holds
+    /// the input from `base`.
+    pub(crate) fn next(
+        &mut self,
+        hay: &[u8],
+        base: u64,
+        from: usize,
+        credentials: bool,
+    ) -> Option<usize> {
+        let q = base + from as u64;
+        loop {
+            let i = self.found.partition_point(|&v| v < q);
+            if let Some(&v) = self.found.get(i) {
+                return Some((v - base) as usize);
+            }
+            let end = base + hay.len() as u64;
+            let at = self.searched.max(base);
+            if at >= end {
+                return None;
+            }
+            match self
+                .cursor
+                .next(hay, base, (at - base) as usize, credentials)
+            {
+                Some(v) => {
+                    self.found.push_back(base + v as u64);
+                    self.searched = base + v as u64 + 1;
+                }
+                None => {
+                    // a verb that starts this close to the end may be cut: searched again later
+                    self.searched = self.searched.max(end.saturating_sub(5));
+                    return None;
+                }
+            }
+        }
+    }
+
+    /// Forgets the verbs before `at`: no reader asks for them again.
+    pub(crate) fn release(&mut self, at: u64) {
+        while self.found.front().is_some_and(|&v| v < at) {
+            self.found.pop_front();
+        }
+    }
+}
+
 /// The first `CONNECTION` starting at or after `from`.
 pub(crate) fn connection(hay: &[u8], from: usize) -> Option<usize> {
     CONNECTION.find(hay, from, |i| {

@@ -16,6 +16,7 @@ use std::collections::VecDeque;
 
 use crate::embed::{self, Decoded, Form, JsonScan, Region, SqlScan};
 use crate::engine::{Engine, Sink};
+use crate::find::VerbList;
 use crate::lexer;
 use crate::redact::Policy;
 use crate::secret::{Secret, Warning};
@@ -56,6 +57,9 @@ pub(crate) struct Readings {
     already: Vec<(u64, u64)>,
     /// Statements overlapped in an embedded reading.
     overlapped: bool,
+    /// The verbs of the input, for the three readers of it; and of a decoded region.
+    verbs: VerbList,
+    inner_verbs: VerbList,
 }
 
 impl Readings {
@@ -73,6 +77,8 @@ impl Readings {
             combine: Combine::default(),
             already: Vec::new(),
             overlapped: false,
+            verbs: VerbList::default(),
+            inner_verbs: VerbList::default(),
         };
         readings.reset(base, line);
         readings
@@ -88,11 +94,12 @@ impl Readings {
         self.combine.reset(base);
         self.already.clear();
         self.overlapped = false;
+        self.verbs.reset(base);
     }
 
     /// Whether statements overlapped in any reading.
     pub(crate) fn overlapped(&self) -> bool {
-        self.engine.overlapped() || self.overlapped
+        self.engine.overlapped() || self.overlapped || self.combine.overlapped
     }
 
     /// As [`Engine::advance`], for all four readings.
@@ -107,12 +114,13 @@ impl Readings {
         let end = base + win.len() as u64;
         let credentials = !policy.connections_only;
         let mut regions = Vec::new();
-        let json_keep = self.json.scan(win, base, eof, credentials, |r| {
+        let verbs = &mut self.verbs;
+        let json_keep = self.json.scan(win, base, eof, credentials, verbs, |r| {
             regions.push((r, Form::Json))
         });
         let sql_keep = self
             .sql
-            .scan(win, base, eof, policy.lines, credentials, |r| {
+            .scan(win, base, eof, policy.lines, credentials, verbs, |r| {
                 regions.push((r, Form::Sql))
             });
         let mut found = Findings::default();
@@ -156,6 +164,7 @@ impl Readings {
             base,
             eof,
             policy,
+            &mut self.verbs,
             &mut overlay,
         );
         if eof {
@@ -163,7 +172,9 @@ impl Readings {
         }
         // the reading as written tells no other reading what it sees as the mask
         self.engine.take_already();
-        keep.min(safe)
+        let keep = keep.min(safe);
+        self.verbs.release(keep);
+        keep
     }
 
     /// Decodes `region` and reads it (and, for a JSON string, the SQL literal pieces in its
@@ -196,6 +207,7 @@ impl Readings {
                 true,
                 policy.lines,
                 !policy.connections_only,
+                &mut VerbList::default(),
                 |r| regions.push(r),
             );
             for r in regions {
@@ -241,7 +253,15 @@ impl Readings {
             .get_or_insert_with(|| Engine::new(0, 1, self.collect));
         engine.reset(0, 1);
         let mut read = Found::default();
-        engine.advance(&decoded.bytes, 0, true, policy, &mut read);
+        self.inner_verbs.reset(0);
+        engine.advance(
+            &decoded.bytes,
+            0,
+            true,
+            policy,
+            &mut self.inner_verbs,
+            &mut read,
+        );
         self.overlapped |= engine.overlapped();
         let at = |d: u64, end: bool| {
             let r = if end {
@@ -329,6 +349,8 @@ struct Combine {
     last_warning: Option<(u64, String)>,
     /// Where the keys of the last embedded values taken stand.
     recent_keys: VecDeque<(u64, u64)>,
+    /// A mask covered values of several readings that overlap.
+    overlapped: bool,
 }
 
 /// Masks that overlap, written as one.
@@ -356,6 +378,7 @@ impl Combine {
         self.warnings.clear();
         self.last_warning = None;
         self.recent_keys.clear();
+        self.overlapped = false;
     }
 
     fn add(&mut self, (hits, warnings): (Vec<Hit>, Vec<Warning>)) {
@@ -475,6 +498,11 @@ impl<'w> Overlay<'_, '_, 'w> {
             (None, Some(b)) => b,
             (None, None) => return,
         };
+        // values of two readings that overlap, neither inside the other, are masked as one,
+        // reported by the larger: its span is then more than its value
+        if (secret.start, secret.end) != (g.start, g.end) {
+            self.st.overlapped = true;
+        }
         secret.line = g.line.unwrap_or(secret.line);
         secret.start = g.start;
         secret.end = g.end;

@@ -690,7 +690,10 @@ impl<'a> Redacted<'a> {
     /// body (`-- old: CREATE CONNECTION …` inside an option list, say). Every statement was
     /// examined and masked as it reads; but the masked text, read again, can split differently
     /// where a mask replaced quote or comment characters that the two statements read
-    /// differently, so masking the output again may find more. Only then.
+    /// differently, so masking the output again may find more. Also true when readings of
+    /// the input through a JSON string or a SQL literal (SPEC §9) found values that overlap
+    /// without one holding the other: they are masked as one, reported by the larger value,
+    /// whose span is then the whole mask.
     ///
     /// ```
     /// let r = sqlredact::redact("ALTER CONNECTION c SET (/* ALTER CONNECTION d SET (token = t) */)");
@@ -777,7 +780,10 @@ impl<'a> RedactedBytes<'a> {
     /// body (`-- old: CREATE CONNECTION …` inside an option list, say). Every statement was
     /// examined and masked as it reads; but the masked text, read again, can split differently
     /// where a mask replaced quote or comment characters that the two statements read
-    /// differently, so masking the output again may find more. Only then.
+    /// differently, so masking the output again may find more. Also true when readings of
+    /// the input through a JSON string or a SQL literal (SPEC §9) found values that overlap
+    /// without one holding the other: they are masked as one, reported by the larger value,
+    /// whose span is then the whole mask.
     ///
     /// ```
     /// let r = sqlredact::Redactor::new().redact_bytes(b"ALTER CONNECTION c SET (/* ALTER CONNECTION d SET (token = t) */)");

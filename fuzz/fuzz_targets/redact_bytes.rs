@@ -7,5 +7,8 @@ use libfuzzer_sys::fuzz_target;
 
 #[path = "../../tests/common/invariants.rs"]
 mod invariants;
+#[path = "../../tests/common/reference.rs"]
+mod reference;
+use invariants::unicode_unescape;
 
 fuzz_target!(|data: &[u8]| invariants::fuzz_redact_bytes(data));

@@ -266,7 +266,11 @@ pub fn check_every_cut(input: &[u8]) {
 pub fn check_line_mode(input: &[u8]) {
     let lines = Redactor::builder().lines(true).build();
     let starts: Vec<usize> = std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', input).map(|i| i + 1))
+        .chain(
+            (0..input.len())
+                .filter(|&i| input[i] == b'\n')
+                .map(|i| i + 1),
+        )
         .collect();
     let step = (starts.len() / 8).max(1);
     for &k in starts.iter().step_by(step) {
