@@ -15,6 +15,7 @@
 //! there (or the input has ended), and returns from where it needs the input kept.
 
 use crate::find;
+use crate::redact::Policy;
 
 /// The most raw bytes one region reads: a longer JSON string or literal piece is read in
 /// stretches of this length, each from the first statement word in it (a bound on what a
@@ -280,11 +281,11 @@ impl SqlScan {
         win: &[u8],
         base: u64,
         eof: bool,
-        lines: bool,
-        credentials: bool,
+        policy: &Policy,
         verbs: &mut find::VerbList,
         mut region: impl FnMut(Region),
     ) -> u64 {
+        let (lines, credentials) = (policy.lines, !policy.connections_only);
         let end = win.len();
         let limit = if eof {
             end
@@ -378,10 +379,11 @@ impl JsonScan {
         win: &[u8],
         base: u64,
         eof: bool,
-        credentials: bool,
+        policy: &Policy,
         verbs: &mut find::VerbList,
         mut region: impl FnMut(Region),
     ) -> u64 {
+        let credentials = !policy.connections_only;
         let end = win.len();
         let limit = if eof {
             end
@@ -525,11 +527,12 @@ mod tests {
     fn json_regions(text: &str) -> Vec<String> {
         let mut scan = JsonScan::default();
         let mut out = Vec::new();
+        let redactor = crate::Redactor::new();
         scan.scan(
             text.as_bytes(),
             0,
             true,
-            true,
+            redactor.policy(),
             &mut find::VerbList::default(),
             |r| out.push(text[r.start as usize..r.end as usize].to_string()),
         );
@@ -539,12 +542,12 @@ mod tests {
     fn sql_regions(text: &str, lines: bool) -> Vec<String> {
         let mut scan = SqlScan::default();
         let mut out = Vec::new();
+        let redactor = crate::Redactor::builder().lines(lines).build();
         scan.scan(
             text.as_bytes(),
             0,
             true,
-            lines,
-            true,
+            redactor.policy(),
             &mut find::VerbList::default(),
             |r| out.push(text[r.start as usize..r.end as usize].to_string()),
         );

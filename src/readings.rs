@@ -112,17 +112,14 @@ impl Readings {
         sink: &mut dyn Sink<'w>,
     ) -> u64 {
         let end = base + win.len() as u64;
-        let credentials = !policy.connections_only;
         let mut regions = Vec::new();
         let verbs = &mut self.verbs;
-        let json_keep = self.json.scan(win, base, eof, credentials, verbs, |r| {
+        let json_keep = self.json.scan(win, base, eof, policy, verbs, |r| {
             regions.push((r, Form::Json))
         });
-        let sql_keep = self
-            .sql
-            .scan(win, base, eof, policy.lines, credentials, verbs, |r| {
-                regions.push((r, Form::Sql))
-            });
+        let sql_keep = self.sql.scan(win, base, eof, policy, verbs, |r| {
+            regions.push((r, Form::Sql))
+        });
         let mut found = Findings::default();
         for (region, form) in regions {
             let counter = if form == Form::Json {
@@ -205,8 +202,7 @@ impl Readings {
                 &decoded.bytes,
                 0,
                 true,
-                policy.lines,
-                !policy.connections_only,
+                policy,
                 &mut VerbList::default(),
                 |r| regions.push(r),
             );
