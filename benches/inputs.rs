@@ -186,5 +186,20 @@ pub fn adversarial(size: usize) -> Vec<(&'static str, Vec<u8>, usize)> {
             0,
         ),
         ("credential_verbs", repeat(b"SET # "), 0),
+        // SPEC section 9: every JSON string and literal piece holds a statement word and an
+        // escape or doubled quote, so each is decoded and read again; or one string or literal
+        // holds them all (read in stretches of at most 1 MiB)
+        ("json_strings_with_verbs", repeat(b"\"SET \\t\" "), 0),
+        ("literal_pieces_with_verbs", repeat(b"'SET ''x'' '"), 0),
+        (
+            "one_json_string_of_verbs",
+            [b"{\"msg\":\"".as_slice(), &repeat(b"CREATE \\u0027 ")].concat(),
+            0,
+        ),
+        (
+            "one_literal_of_verbs",
+            [b"VALUES ('".as_slice(), &repeat(b"ALTER CONNECTION ''")].concat(),
+            0,
+        ),
     ]
 }

@@ -148,28 +148,44 @@ impl Readings {
             self.combine.hits.retain(|h| !masked(h));
         }
         found.already.sort_unstable();
+        self.combine.already.clone_from(&self.already);
         self.engine.masked_already(found.already.drain(..));
         self.combine.add((found.hits, found.warnings));
-        let safe = json_keep.min(sql_keep).min(end);
-        let eof = eof && safe == end;
+        let safe = if eof {
+            end
+        } else {
+            json_keep.min(sql_keep).min(end)
+        };
+        self.combine.safe = safe;
         let mut overlay = Overlay {
             out: sink,
             st: &mut self.combine,
-        };
-        let keep = self.engine.advance(
-            &win[..(safe - base) as usize],
+            win,
             base,
-            eof,
-            policy,
-            &mut self.verbs,
-            &mut overlay,
-        );
+        };
+        overlay.replay(safe);
+        let keep = self
+            .engine
+            .advance(win, base, eof, policy, &mut self.verbs, &mut overlay);
+        overlay.replay(safe);
         if eof {
             overlay.finish();
         }
         // the reading as written tells no other reading what it sees as the mask
         self.engine.take_already();
-        let keep = keep.min(safe);
+        // what waits is written from the window later
+        let waits = self
+            .combine
+            .queue
+            .front()
+            .map_or(u64::MAX, |event| match event {
+                Event::Text(from, _) => *from,
+                Event::Mask(start) => *start,
+                Event::Secret(secret) => secret.end,
+                Event::Warning(w) => w.start,
+            });
+        let skipping = self.combine.skipping.unwrap_or(u64::MAX);
+        let keep = keep.min(safe).min(waits).min(skipping);
         self.verbs.release(keep);
         keep
     }
@@ -347,6 +363,16 @@ struct Combine {
     recent_keys: VecDeque<(u64, u64)>,
     /// A mask covered values of several readings that overlap.
     overlapped: bool,
+    /// Every region before this is read: output may go out up to here.
+    safe: u64,
+    /// Where the reading as written has written to (`raw_pos` is where the output has taken
+    /// it to), and what it wrote past `safe`.
+    raw_at: u64,
+    queue: VecDeque<Event>,
+    /// Spans another reading sees as the mask literal (SPEC §9), and the start of a value of
+    /// the reading as written inside one: it is written as it is, not masked.
+    already: Vec<(u64, u64)>,
+    skipping: Option<u64>,
 }
 
 /// Masks that overlap, written as one.
@@ -375,6 +401,11 @@ impl Combine {
         self.last_warning = None;
         self.recent_keys.clear();
         self.overlapped = false;
+        self.safe = base;
+        self.raw_at = base;
+        self.queue.clear();
+        self.already.clear();
+        self.skipping = None;
     }
 
     fn add(&mut self, (hits, warnings): (Vec<Hit>, Vec<Warning>)) {
@@ -394,6 +425,9 @@ impl Combine {
 struct Overlay<'r, 's, 'w> {
     out: &'s mut dyn Sink<'w>,
     st: &'r mut Combine,
+    /// The window, from `base`.
+    win: &'w [u8],
+    base: u64,
 }
 
 impl<'w> Overlay<'_, '_, 'w> {
@@ -532,8 +566,40 @@ fn better(a: &Secret, fa: Form, b: &Secret, fb: Form) -> bool {
     la > lb || la == lb && fa.rank() < fb.rank()
 }
 
-impl<'w> Sink<'w> for Overlay<'_, '_, 'w> {
-    fn text(&mut self, bytes: &[u8]) {
+/// What the reading as written wrote past `safe`, waiting until the regions there are read.
+enum Event {
+    Text(u64, u64),
+    Mask(u64),
+    Secret(Secret<'static>),
+    Warning(Warning),
+}
+
+impl<'w> Overlay<'_, '_, 'w> {
+    /// Writes what waited and now stands before `safe` (`win` holds the input from `base`).
+    fn replay(&mut self, safe: u64) {
+        let (win, base) = (self.win, self.base);
+        while let Some(event) = self.st.queue.pop_front() {
+            match event {
+                Event::Text(from, to) if from < safe => {
+                    let upto = to.min(safe);
+                    self.text_now(&win[(from - base) as usize..(upto - base) as usize]);
+                    if upto < to {
+                        self.st.queue.push_front(Event::Text(upto, to));
+                        return;
+                    }
+                }
+                Event::Mask(start) if start < safe => self.mask_or_skip(start),
+                Event::Secret(secret) if secret.end <= safe => self.secret_now(secret),
+                Event::Warning(w) if w.start < safe => self.warning_now(w),
+                event => {
+                    self.st.queue.push_front(event);
+                    return;
+                }
+            }
+        }
+    }
+
+    fn text_now(&mut self, bytes: &[u8]) {
         let (mut at, end) = (self.st.raw_pos, self.st.raw_pos + bytes.len() as u64);
         self.st.raw_pos = end;
         while at < end {
@@ -575,7 +641,23 @@ impl<'w> Sink<'w> for Overlay<'_, '_, 'w> {
         }
     }
 
-    fn mask(&mut self, start: u64, _form: Form) {
+    /// A mask of the reading as written, unless its value starts where another reading sees
+    /// the mask literal: that value is masked already.
+    fn mask_or_skip(&mut self, start: u64) {
+        if self
+            .st
+            .already
+            .iter()
+            .any(|&(a, b)| a <= start && start < b)
+        {
+            self.st.raw_pos = start;
+            self.st.skipping = Some(start);
+        } else {
+            self.mask_now(start);
+        }
+    }
+
+    fn mask_now(&mut self, start: u64) {
         self.st.raw_pos = start;
         if let Some(g) = &mut self.st.group
             && start < g.end
@@ -617,7 +699,14 @@ impl<'w> Sink<'w> for Overlay<'_, '_, 'w> {
         self.absorb();
     }
 
-    fn secret(&mut self, secret: Secret<'w>) {
+    fn secret_now(&mut self, secret: Secret<'w>) {
+        if let Some(start) = self.st.skipping.take() {
+            // the value is written as it is (the window holds it: see `Readings::advance`)
+            self.st.raw_pos = start;
+            let bytes = &self.win[(start - self.base) as usize..(secret.end - self.base) as usize];
+            self.text_now(bytes);
+            return;
+        }
         self.st.raw_pos = secret.end;
         if std::mem::take(&mut self.st.raw_covered) {
             if secret.end <= self.st.pos {
@@ -653,8 +742,53 @@ impl<'w> Sink<'w> for Overlay<'_, '_, 'w> {
         self.close(Some(secret));
     }
 
-    fn warning(&mut self, warning: Warning) {
+    fn warning_now(&mut self, warning: Warning) {
         self.warnings_before(warning.start + 1);
         self.warn(warning);
+    }
+}
+
+/// The reading as written writes through here: what stands before `safe` (every region there
+/// read) goes out now, the rest waits in order, so that reading runs on over the whole window
+/// while a JSON string or literal piece is still open.
+impl<'w> Sink<'w> for Overlay<'_, '_, 'w> {
+    fn text(&mut self, bytes: &[u8]) {
+        let (from, to) = (self.st.raw_at, self.st.raw_at + bytes.len() as u64);
+        self.st.raw_at = to;
+        let mut at = from;
+        if self.st.queue.is_empty() && from < self.st.safe {
+            let now = to.min(self.st.safe);
+            self.text_now(&bytes[..(now - from) as usize]);
+            at = now;
+        }
+        if at < to {
+            self.st.queue.push_back(Event::Text(at, to));
+        }
+    }
+
+    fn mask(&mut self, start: u64, _form: Form) {
+        self.st.raw_at = start;
+        if self.st.queue.is_empty() && start < self.st.safe {
+            self.mask_or_skip(start);
+        } else {
+            self.st.queue.push_back(Event::Mask(start));
+        }
+    }
+
+    fn secret(&mut self, secret: Secret<'w>) {
+        self.st.raw_at = secret.end;
+        if self.st.queue.is_empty() && secret.end <= self.st.safe {
+            self.secret_now(secret);
+        } else {
+            self.st.queue.push_back(Event::Secret(secret.into_owned()));
+        }
+    }
+
+    fn warning(&mut self, warning: Warning) {
+        if self.st.queue.is_empty() && warning.start < self.st.safe {
+            self.warning_now(warning);
+        } else {
+            self.st.queue.push_back(Event::Warning(warning));
+        }
     }
 }

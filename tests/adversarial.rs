@@ -228,3 +228,18 @@ fn a_statement_held_across_blocks_is_decided_by_any_length_of_the_next_block() {
         }
     }
 }
+
+#[allow(dead_code)]
+#[path = "../benches/inputs.rs"]
+mod inputs;
+
+#[test]
+fn every_bench_shape_holds_the_invariants() {
+    // the shapes whose time per byte the benches check, here for what they must give
+    for (name, input, secrets) in inputs::adversarial(256 << 10) {
+        let out = Redactor::new().redact_bytes(&input);
+        assert_eq!(out.secrets().len(), secrets, "{name}");
+        check_invariants(&Redactor::new(), &input);
+        check_invariants(&Redactor::builder().lines(true).build(), &input);
+    }
+}
