@@ -126,6 +126,50 @@ pub fn logs(size: usize) -> (String, usize) {
     (s, secrets)
 }
 
+/// Application logs where every record is JSON: one in a hundred carries a connection
+/// statement, half of those written the way Gson writes strings (`'` as `\u0027`, `=` as
+/// `\u003d`; SPEC section 9).
+pub fn json_logs(size: usize) -> (String, usize) {
+    let mut rng = Rng::new(3);
+    let mut s = String::with_capacity(size + 512);
+    let mut secrets = 0;
+    let mut n = 0;
+    while s.len() < size {
+        n += 1;
+        let ts = format!(
+            "2026-11-02T16:{:02}:{:02}.{:03}Z",
+            n / 60000 % 60,
+            n / 1000 % 60,
+            n % 1000
+        );
+        let msg = if rng.below(100) == 0 {
+            let (stmt, count) = connection_statement(&mut rng, n);
+            secrets += count;
+            let escaped = stmt
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('\n', "\\n");
+            if rng.below(2) == 0 {
+                escaped
+            } else {
+                escaped.replace('\'', "\\u0027").replace('=', "\\u003d")
+            }
+        } else {
+            let t = rng.pick(WORDS);
+            format!(
+                "processed {c} records from '{t}' in {ms} ms; user's checkpoint ok",
+                c = rng.below(10_000),
+                ms = rng.below(500)
+            )
+        };
+        s.push_str(&format!(
+            "{{\"ts\":\"{ts}\",\"level\":\"INFO\",\"logger\":\"worker-{w}\",\"msg\":\"{msg}\"}}\n",
+            w = rng.below(8)
+        ));
+    }
+    (s, secrets)
+}
+
 /// Nothing but connection statements with 1–3 secrets each.
 pub fn dense(size: usize) -> (String, usize) {
     let mut rng = Rng::new(3);

@@ -89,6 +89,8 @@ fn shapes(c: &mut Criterion) {
     compare(c, "script", &script, n, true);
     let (logs, n) = inputs::logs(size);
     compare(c, "logs", &logs, n, true);
+    let (logs, n) = inputs::json_logs(size);
+    compare(c, "logs_json", &logs, n, true);
     let (dense, n) = inputs::dense(size);
     compare(c, "dense", &dense, n, true);
     let (one, n) = inputs::one_statement();

@@ -16,8 +16,9 @@ fn main() {
         "script" => inputs::script,
         "logs" => inputs::logs,
         "dense" => inputs::dense,
+        "json_logs" => inputs::json_logs,
         other => {
-            eprintln!("bench_input: unknown shape '{other}' (script, logs, dense)");
+            eprintln!("bench_input: unknown shape '{other}' (script, logs, json_logs, dense)");
             std::process::exit(2);
         }
     };
