@@ -33,19 +33,24 @@ What is masked:
   stored secrets             CREATE SECRET s AS 'v'   (DuckDB, Materialize)
 Not masked: bare names after = outside connection statements (WHERE token = t.token), column
 definitions (password STRING), references to stored secrets (PASSWORD = SECRET pg_pass).
+Also read where logs carry statements: inside a JSON string, decoded (\\n, \\\", \\u0027, \\/ …),
+and inside a SQL literal with its quotes doubled ('CREATE … (''token'' = ''t'')'); the mask is
+written in the same form ('<REDACTED>' in JSON, ''<REDACTED>'' in a literal).
 
 Which mode for which input:
   SQL scripts, migrations     sqlredact setup.sql > setup.redacted.sql
-  logs, one record per line   sqlredact --lines < app.log     (also JSON records, one a line)
+  logs, JSON logs             sqlredact --lines < app.log
   a CI gate, pre-commit       sqlredact --check migrations/*.sql
 In text mode a literal that never closes runs to the end of the input, so on a log one cut-off
 value masks the rest of the log (and --json reports those lines as the value). --lines ends
-every literal and comment with its line instead.
+every literal and comment with its line instead, and with it the statement it stands in; a
+statement whose line ends cleanly goes on to the next line, so one printed over several lines
+is read whole.
 
 Options:
-      --lines            Line mode: every line is read on its own, so an unterminated
-                         literal ends with its line (for logs); offsets and line numbers
-                         still count from the start of the whole input
+      --lines            Line mode (for logs): a literal or comment still open at the end of
+                         its line ends there, and so does its statement; offsets and line
+                         numbers count from the start of the whole input
       --json             Print one JSON document per input (per FILE, or one for standard
                          input, in --lines mode too) instead of the text:
                          {\"text\", \"secrets\", \"warnings\", \"file\"}; \"file\" only when FILEs

@@ -227,14 +227,16 @@ impl RedactorBuilder {
         self
     }
 
-    /// Line mode: every line (ended by `\n`) is an input of its own, so an unterminated literal
-    /// ends with its line. Offsets and line numbers still count from the start.
+    /// Line mode (SPEC §5), for logs: a literal, quoted name or comment still open at the end
+    /// of its line ends there (before its `\r\n` or `\n`), and so does the statement it stands
+    /// in, so one cut-off value cannot swallow the log; a statement whose line ends with
+    /// nothing open goes on to the next line. Offsets and line numbers count from the start.
     ///
     /// ```
     /// let r = sqlredact::Redactor::builder().lines(true).build();
-    /// let out = r.redact("ALTER CONNECTION a SET (token = 'cut\nALTER CONNECTION b SET (token = 'x')\n");
+    /// let out = r.redact("ALTER CONNECTION a SET (token = 'cut\nALTER CONNECTION b\n  SET (token = 'x')\n");
     /// assert_eq!(out.secrets().len(), 2);
-    /// assert_eq!(out.secrets()[1].line(), 2);
+    /// assert_eq!(out.secrets()[1].line(), 3);
     /// ```
     pub fn lines(mut self, yes: bool) -> Self {
         self.lines = yes;
