@@ -82,9 +82,6 @@ pub(crate) struct Engine {
     collect: bool,
     /// Verbs a connection statement's header read before they were reached (in order).
     claimed: Vec<u64>,
-    /// Spans another reading sees as the mask literal, by start: a value starting inside one is
-    /// masked already (SPEC §9).
-    already: std::collections::VecDeque<(u64, u64)>,
 }
 
 impl Engine {
@@ -106,7 +103,6 @@ impl Engine {
             overlapped: false,
             collect,
             claimed: Vec::new(),
-            already: std::collections::VecDeque::new(),
         }
     }
 
@@ -124,32 +120,12 @@ impl Engine {
         self.last_warning = None;
         self.overlapped = false;
         self.claimed.clear();
-        self.already.clear();
         self.found.already.clear();
-    }
-
-    /// Spans another reading sees as the mask literal (after those given before).
-    pub(crate) fn masked_already(&mut self, spans: impl IntoIterator<Item = (u64, u64)>) {
-        self.already.extend(spans);
     }
 
     /// The values this engine saw as the mask literal since the last call.
     pub(crate) fn take_already(&mut self) -> std::vec::Drain<'_, (u64, u64)> {
         self.found.already.drain(..)
-    }
-
-    /// Whether a value starting at `at` is masked already in another reading.
-    fn is_masked_already(&mut self, at: u64) -> bool {
-        while self
-            .already
-            .front()
-            .is_some_and(|&(_, end)| end <= self.out.min(at))
-        {
-            self.already.pop_front();
-        }
-        self.already
-            .iter()
-            .any(|&(start, end)| start <= at && at < end)
     }
 
     /// True once a statement started inside the body of another (in a literal or comment of
@@ -397,22 +373,12 @@ impl Engine {
                 }
                 continue;
             }
-            if let Some((_, s)) = self.found.secrets.last()
-                && !self.already.is_empty()
-                && self.is_masked_already(s.start)
-            {
-                self.found.secrets.pop();
-                continue;
-            }
             let secret = self.found.secrets.last().map(|(r, s)| (s.start, *r));
-            let already = std::mem::take(&mut self.already);
             let open = self
                 .runs
                 .iter()
                 .filter_map(|r| r.open_mask(policy).map(|(s, to)| ((s, r.start), to)))
-                .filter(|((s, _), _)| !already.iter().any(|&(a, b)| a <= *s && *s < b))
                 .min();
-            self.already = already;
             let warning = self.found.warnings.last().map(|w| w.start);
             let mask_at = match (secret, open) {
                 (Some(s), Some((o, _))) => Some(s.min(o)),

@@ -147,9 +147,7 @@ impl Readings {
         if !found.already.is_empty() {
             self.combine.hits.retain(|h| !masked(h));
         }
-        found.already.sort_unstable();
         self.combine.already.clone_from(&self.already);
-        self.engine.masked_already(found.already.drain(..));
         self.combine.add((found.hits, found.warnings));
         let safe = if eof {
             end
