@@ -402,7 +402,7 @@ impl Engine {
                     let at = secret.start.max(self.out);
                     if secret.end > at {
                         sink.mask(at, crate::embed::Form::Plain);
-                        secret.start = at;
+                        secret.start_at(at, win, base);
                         self.out = secret.end;
                         self.last_mask_end = secret.end;
                         sink.secret(secret.secret(win, base));
@@ -456,7 +456,7 @@ impl Engine {
             .position(|(r, s)| *r == run_start && s.start == start);
         if let Some(index) = index {
             let (_, mut secret) = self.found.secrets.remove(index);
-            secret.start = at;
+            secret.start_at(at, win, base);
             self.out = self.out.max(secret.end);
             self.last_mask_end = self.out;
             sink.secret(secret.secret(win, base));

@@ -68,6 +68,17 @@ impl Pending {
         }
     }
 
+    /// Starts the secret at `at`, inside its value (where another statement's mask ends), on
+    /// the line `at` is on. The window holds the value from its start in the library and when
+    /// values are collected; otherwise the line stays the value's.
+    pub(crate) fn start_at(&mut self, at: u64, win: &[u8], base: u64) {
+        if at > self.start && self.start >= base && at <= base + win.len() as u64 {
+            let skipped = &win[(self.start - base) as usize..(at - base) as usize];
+            self.line += crate::lexer::count_newlines(skipped);
+        }
+        self.start = at;
+    }
+
     /// Copies what it borrows, before `win` is dropped.
     pub(crate) fn own(&mut self, win: &[u8], base: u64) {
         self.key.own(win, base);

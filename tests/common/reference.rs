@@ -662,6 +662,8 @@ fn as_written(
     for (_, mut s) in all {
         let at = s.start.max(covered);
         if s.end > at {
+            // a value that starts inside another's mask starts where that mask ends, on its line
+            s.line += input[s.start..at].iter().filter(|&&b| b == b'\n').count();
             s.start = at;
             covered = s.end;
             out.push(s);
