@@ -160,9 +160,6 @@ struct Value {
     /// The raw text may still equal the mask literal (then it is left alone).
     maybe_masked_already: bool,
     uescape_allowed: bool,
-    /// After a `"…"` or `` `…` `` value: a `'…'` literal glued to it joins it, because the mask
-    /// ends with a quote and would otherwise merge with it into one literal.
-    glued: bool,
     stage: Stage,
 }
 
@@ -1117,9 +1114,6 @@ impl Run {
             first_end: tok.end,
             maybe_masked_already,
             uescape_allowed: prefix == Prefix::U,
-            // Every kind of value continues with the literals after it: once masked it is a
-            // literal, and a second pass must read it the same way.
-            glued: matches!(quote, b'"' | b'`'),
             stage: Stage::AfterPart,
         };
         if tok.kind == Kind::Bare
@@ -1142,17 +1136,6 @@ impl Run {
     }
 
     fn value_next(&mut self, cx: &mut Cx<'_, '_>, mut v: Value, tok: &Token) -> Phase {
-        if v.glued {
-            v.glued = false;
-            if tok.kind == Kind::Quoted(b'\'', Prefix::None) && tok.start == v.end {
-                v.end = tok.end;
-                if !tok.terminated {
-                    self.finish_value(cx, v);
-                    return Phase::Body;
-                }
-                return Phase::Value(v);
-            }
-        }
         match v.stage {
             Stage::AfterPart | Stage::Uescape if tok.start > v.end + MAX_GAP => {
                 self.finish_value(cx, v);

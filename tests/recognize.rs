@@ -417,3 +417,15 @@ fn uescape_after_several_unicode_parts_belongs_to_the_value() {
         &[("token", "aA")],
     );
 }
+
+#[test]
+fn a_literal_glued_to_a_value_and_followed_by_a_separator_is_the_next_key() {
+    // it was joined to the value, and the next pair's value was left in clear
+    let out = sqlredact::redact("CREATE CONNECTION c WITH (password = \"v\"'token' = 'x')");
+    let got: Vec<(&str, &str)> = out.secrets().iter().map(|s| (s.key(), s.value())).collect();
+    assert_eq!(got, [("password", "v"), ("token", "x")]);
+    assert_eq!(
+        out.text(),
+        "CREATE CONNECTION c WITH (password = '<REDACTED>''token' = '<REDACTED>')"
+    );
+}

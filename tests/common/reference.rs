@@ -3,8 +3,7 @@
 //! statement examined on its own from scratch (quadratic, which is fine for test inputs), no
 //! streaming, no merging of runs; every JSON string and every literal piece is decoded whole
 //! and read again. It follows the same reading as the engine where the spec leaves room: every
-//! value continues with the literals after it, and a `'…'` glued to a `"…"` or `` `…` `` value
-//! joins it.
+//! value continues with the literals after it, glued or not.
 
 #![allow(dead_code)]
 #![allow(clippy::needless_range_loop)] // the textbook dynamic programme reads best with indices
@@ -439,24 +438,9 @@ fn statement(
                 let mut uescape = None;
                 let mut next = token(s, vend);
                 if terminated {
-                    // a `'…'` glued to a `"…"` or `` `…` `` value joins it
-                    if matches!(quote, b'"' | b'`')
-                        && next.k == K::Quoted(b'\'', 0)
-                        && next.start == vend
-                    {
-                        vend = next.end;
-                        let glued_terminated = next.terminated;
-                        closed = glued_terminated;
-                        parts.push(Part {
-                            quote: b'\'',
-                            prefix: 0,
-                            content: std::mem::take(&mut next.content),
-                        });
-                        next = token(s, vend);
-                        if !glued_terminated {
-                            next = end_of(s);
-                        }
-                    }
+                    // a `'…'` glued to a `"…"` or `` `…` `` value continues it like one set
+                    // apart, unless a separator follows it (SPEC §3)
+                    let _ = quote;
                     let mut uescape_allowed = parts[0].prefix == b'U';
                     loop {
                         while next.k == K::Comment {
