@@ -2,13 +2,15 @@
 //! the content of SQL literals, and SQL literals inside JSON strings.
 //!
 //! One [`Engine`] reads the input as written. The scanners of [`embed`] report the regions an
-//! encoding changes (a JSON string with an escape, a literal piece with a doubled quote, each
-//! from a statement word on); each is decoded and read by the same engine (the one reader), and
-//! what it finds is mapped back to raw offsets. [`Readings::advance`] first scans the window,
-//! then lets the engine read as written only as far as every region before is known, and
-//! merges both through [`Combine`]: overlapping masks become one, written in the form of the
-//! first (`''<REDACTED>''` inside a literal), and reported once, by the largest value (the
-//! JSON reading first among equals).
+//! encoding changes (a JSON string, a literal piece with a doubled quote, each from a statement
+//! word on); each is decoded and read by the same engine (the one reader), and what it finds
+//! is mapped back to raw offsets. [`Readings::advance`] first scans the window, then lets the
+//! engine read it as written; what that reading writes before every open region goes out at
+//! once, the rest waits in order until the regions there are read. Both are merged through
+//! [`Combine`]: overlapping masks become one, reported by the largest value (among equals a
+//! reading through a JSON string first, then the order as written, SQL literal) and written
+//! in that value's form (`''<REDACTED>''` inside a literal); a value another reading sees as
+//! the mask literal is left as it is.
 //!
 //! Invariant: as for [`Engine`], the sink receives the same calls whatever the windows are.
 
