@@ -123,6 +123,12 @@ impl Engine {
         self.found.already.clear();
     }
 
+    /// Reads an embedded reading's decoded text (SPEC §9): a value whose literal the text
+    /// leaves open gives no value.
+    pub(crate) fn embedded(&mut self) {
+        self.found.embedded = true;
+    }
+
     /// The values this engine saw as the mask literal since the last call.
     pub(crate) fn take_already(&mut self) -> std::vec::Drain<'_, (u64, u64)> {
         self.found.already.drain(..)

@@ -181,6 +181,9 @@ pub(crate) struct Found {
     pub scanned: crate::reader::Scanned,
     /// Starts of verbs that a connection statement's header read: they start nothing.
     pub claims: Vec<u64>,
+    /// The input is an embedded reading's decoded text (SPEC §9): a value whose literal it
+    /// leaves open gives no value.
+    pub embedded: bool,
     /// `(from, at, end)`: the first trigger (`find::Triggers`) at or after `from` is at `at`
     /// (`u64::MAX`: none before `end`, where the window that was searched ended). Two, for the
     /// engine looking one verb ahead and the run reading behind it.

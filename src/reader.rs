@@ -1217,6 +1217,9 @@ impl Run {
         if v.treat != Treat::Mask || v.maybe_masked_already {
             return;
         }
+        if cx.found.embedded && v.start >= cx.base && !value_closed(cx.bytes(v.start, v.end)) {
+            return;
+        }
         let value = if self.collect {
             value_text(cx.win, cx.base, v.start, v.first_end, v.end)
         } else {
@@ -1417,7 +1420,7 @@ fn value_text(win: &[u8], base: u64, start: u64, first_end: u64, end: u64) -> Te
 }
 
 /// Whether the value `span` (a masked span, from its start) ends with its literals closed.
-pub(crate) fn value_closed(span: &[u8]) -> bool {
+fn value_closed(span: &[u8]) -> bool {
     let first_end = match lexer::scan_bare(span, 0, true) {
         Scan::Closed(end) | Scan::Unterminated(end) | Scan::More(end) => end,
     };

@@ -264,6 +264,7 @@ impl Readings {
             .inner
             .get_or_insert_with(|| Engine::new(0, 1, self.collect));
         engine.reset(0, 1);
+        engine.embedded();
         let mut read = Found::default();
         self.inner_verbs.reset(0);
         engine.advance(
@@ -287,11 +288,6 @@ impl Readings {
             )
         };
         for mut secret in read.secrets {
-            // an embedded literal left unclosed gives no value (the reading as written still
-            // masks it)
-            if !crate::reader::value_closed(&decoded.bytes[secret.span()]) {
-                continue;
-            }
             let (start, line) = at(secret.start, false);
             secret.end = at(secret.end, true).0;
             secret.key_span = secret

@@ -153,3 +153,18 @@ fn a_value_reported_by_two_readings_is_reported_once_by_the_json_reading() {
     assert_eq!(out.secrets()[0].value(), "sec");
     assert!(out.warnings().is_empty(), "{:?}", out.warnings());
 }
+
+#[test]
+fn a_value_cut_to_its_remainder_in_an_embedded_reading_still_counts_as_closed() {
+    // found by fuzzing: inside the JSON string, a nested statement's mask ends one byte into
+    // the `'er conneNV'` value; its remainder `er conneNV'` was judged an unclosed literal and
+    // dropped, leaving the value in clear
+    let input = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/embedded/nested-statement-in-json.json"
+    ))
+    .expect("the input ships");
+    let out = Redactor::new().redact(&input);
+    assert!(!out.text().contains("er conneNV"), "{}", out.text());
+    common::check_invariants(&Redactor::new(), input.as_bytes());
+}
