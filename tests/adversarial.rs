@@ -243,3 +243,14 @@ fn every_bench_shape_holds_the_invariants() {
         check_invariants(&Redactor::builder().lines(true).build(), &input);
     }
 }
+
+#[test]
+#[ignore = "known fault (credential statements, #10): the stream reports the credential statement's key"]
+fn a_value_read_by_a_credential_and_a_connection_statement_is_reported_alike_however_cut() {
+    // found by fuzzing (redact_bytes); the code before SPEC section 9 behaves the same. Whole,
+    // the connection statement that starts inside the first one's comment reports the value
+    // (SPEC section 2: a connection statement's report wins); read a byte at a time, the
+    // credential statement's report comes out first.
+    let input = b"CREATE--CREATE CONNECTION'api-key'/*\n'apikey'/**/:\"";
+    common::check_cuts(input, &[]);
+}
