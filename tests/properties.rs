@@ -185,8 +185,14 @@ fn check_embedded(plain: &[u8], how: Embedding, cuts: &[usize]) {
     // a literal or comment the statement leaves open runs on over the record's end in the
     // reading as written, which fails closed (SPEC §9): the record may then break
     let lower = plain.to_ascii_lowercase();
-    let starts = (0..plain.len())
-        .filter(|&i| lower[i..].starts_with(b"create") || lower[i..].starts_with(b"alter"));
+    let starts = (0..plain.len()).filter(|&i| {
+        // every word that may start a statement (SPEC sections 2 and 8)
+        [
+            "create", "alter", "set", "copy", "unload", "change", "grant",
+        ]
+        .iter()
+        .any(|w| lower[i..].starts_with(w.as_bytes()))
+    });
     let closes = starts
         .into_iter()
         .chain([0])
