@@ -379,11 +379,19 @@ impl Engine {
                 }
                 continue;
             }
-            let secret = self.found.secrets.last().map(|(r, s)| (s.start, *r));
+            // at one start a connection statement's value comes first: its report wins (SPEC §2)
+            let secret = self
+                .found
+                .secrets
+                .last()
+                .map(|(r, s)| (s.start, s.credential, *r));
             let open = self
                 .runs
                 .iter()
-                .filter_map(|r| r.open_mask(policy).map(|(s, to)| ((s, r.start), to)))
+                .filter_map(|r| {
+                    r.open_mask(policy)
+                        .map(|(s, to)| ((s, r.is_credential(), r.start), to))
+                })
                 .min();
             let warning = self.found.warnings.last().map(|w| w.start);
             let mask_at = match (secret, open) {
@@ -414,7 +422,7 @@ impl Engine {
                         sink.secret(secret.secret(win, base));
                     }
                 } else {
-                    let ((start, run_start), to) = open.expect("checked");
+                    let ((start, _, run_start), to) = open.expect("checked");
                     let at = start.max(self.out);
                     if to <= at {
                         return;

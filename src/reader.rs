@@ -418,6 +418,11 @@ impl Run {
         self.partial.is_some()
     }
 
+    /// Whether the run reads a credential statement (SPEC §8), not a connection statement.
+    pub(crate) fn is_credential(&self) -> bool {
+        self.cred
+    }
+
     /// Ends the run: another run at the same place finds everything it would.
     pub(crate) fn stop(&mut self) {
         self.phase = Phase::Done;

@@ -245,12 +245,11 @@ fn every_bench_shape_holds_the_invariants() {
 }
 
 #[test]
-#[ignore = "known fault (credential statements, #10): the stream reports the credential statement's key"]
 fn a_value_read_by_a_credential_and_a_connection_statement_is_reported_alike_however_cut() {
-    // found by fuzzing (redact_bytes); the code before SPEC section 9 behaves the same. Whole,
-    // the connection statement that starts inside the first one's comment reports the value
-    // (SPEC section 2: a connection statement's report wins); read a byte at a time, the
-    // credential statement's report comes out first.
+    // found by fuzzing (redact_bytes): whole, the connection statement that starts inside the
+    // first one's comment reports the value (SPEC section 2: a connection statement's report
+    // wins); read a byte at a time, the credential statement's mask was opened first and its
+    // report came out.
     let input = b"CREATE--CREATE CONNECTION'api-key'/*\n'apikey'/**/:\"";
     common::check_cuts(input, &[]);
 }
