@@ -55,8 +55,6 @@ pub(crate) struct Readings {
     pieces: Decoded,
     collect: bool,
     combine: Combine,
-    /// Values an embedded reading sees as the mask literal, not passed yet.
-    already: Vec<(u64, u64)>,
     /// Statements overlapped in an embedded reading.
     overlapped: bool,
     /// The verbs of the input, for the three readers of it; and of a decoded region.
@@ -77,7 +75,6 @@ impl Readings {
             pieces: Decoded::default(),
             collect,
             combine: Combine::default(),
-            already: Vec::new(),
             overlapped: false,
             verbs: VerbList::default(),
             inner_verbs: VerbList::default(),
@@ -94,7 +91,6 @@ impl Readings {
         self.json_line = (base, line);
         self.sql_line = (base, line);
         self.combine.reset(base);
-        self.already.clear();
         self.overlapped = false;
         self.verbs.reset(base);
     }
@@ -137,9 +133,9 @@ impl Readings {
         // a value that another reading sees as the mask literal is masked already, whichever
         // window either was found in
         let pos = self.combine.pos;
-        self.already.retain(|&(_, end)| end > pos);
-        self.already.extend(found.already.iter().copied());
-        let already = &self.already;
+        self.combine.already.retain(|&(_, end)| end > pos);
+        self.combine.already.extend(found.already.iter().copied());
+        let already = &self.combine.already;
         let masked = |h: &Hit| {
             already
                 .iter()
@@ -149,7 +145,6 @@ impl Readings {
         if !found.already.is_empty() {
             self.combine.hits.retain(|h| !masked(h));
         }
-        self.combine.already.clone_from(&self.already);
         self.combine.add((found.hits, found.warnings));
         let safe = if eof {
             end
