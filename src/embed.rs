@@ -287,11 +287,7 @@ impl SqlScan {
     ) -> u64 {
         let (lines, credentials) = (policy.lines, !policy.connections_only);
         let end = win.len();
-        let limit = if eof {
-            end
-        } else {
-            end - crate::engine::keyword_tail(win) as usize
-        };
+        let limit = crate::engine::whole_words(win, eof);
         loop {
             let at = (self.at - base) as usize;
             let Some((start, doubled)) = self.open else {
@@ -385,11 +381,7 @@ impl JsonScan {
     ) -> u64 {
         let credentials = !policy.connections_only;
         let end = win.len();
-        let limit = if eof {
-            end
-        } else {
-            end - crate::engine::keyword_tail(win) as usize
-        };
+        let limit = crate::engine::whole_words(win, eof);
         loop {
             let at = (self.at - base) as usize;
             if let Some(start) = self.open {

@@ -23,10 +23,14 @@ use crate::reader::{Run, Step};
 use crate::redact::Policy;
 use crate::secret::{Secret, Warning};
 
-/// How many bytes at the end of `win` could begin a verb (`CREATE`, `SET`, …): the search holds them
-/// back until more input shows what they are.
-pub(crate) fn keyword_tail(win: &[u8]) -> u64 {
-    (1..=5)
+/// Where the verbs `win` shows whole end: at its end when it runs to the end of the input
+/// (`eof`), else before the bytes at its end that could begin a verb (`CREATE`, `SET`, …),
+/// which the search holds back until more input shows what they are.
+pub(crate) fn whole_words(win: &[u8], eof: bool) -> usize {
+    if eof {
+        return win.len();
+    }
+    let tail = (1..=5)
         .rev()
         .find(|&n| {
             n <= win.len()
@@ -34,7 +38,8 @@ pub(crate) fn keyword_tail(win: &[u8]) -> u64 {
                     .iter()
                     .any(|k| k.len() > n && k[..n].eq_ignore_ascii_case(&win[win.len() - n..]))
         })
-        .unwrap_or(0) as u64
+        .unwrap_or(0);
+    win.len() - tail
 }
 
 /// Line mode: a line's content, without the `\r` of a `\r\n` that ends it (`line` holds the
@@ -156,7 +161,7 @@ impl Engine {
         let scan_to = if eof {
             end
         } else {
-            (end - keyword_tail(win)).max(self.search_from)
+            (base + whole_words(win, false) as u64).max(self.search_from)
         };
         self.schedule(win, base, eof, scan_to, policy, verbs);
         let mut decided = self.next.map_or(scan_to, |(start, _)| start);
