@@ -82,6 +82,23 @@ fn connection_statement(rng: &mut Rng, n: usize) -> (String, usize) {
     (format!("{verb} {name} {kw} (\n    {body}\n);\n"), count)
 }
 
+/// The `n`th record's time stamp in the generated logs.
+fn timestamp(n: usize) -> String {
+    format!(
+        "2026-11-02T16:{:02}:{:02}.{:03}Z",
+        n / 60000 % 60,
+        n / 1000 % 60,
+        n % 1000
+    )
+}
+
+/// A statement as a JSON encoder writes it between the quotes of a string.
+fn json_string_content(stmt: &str) -> String {
+    stmt.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
 /// Application log lines; about 1 in 100 carries a connection statement, plain or in JSON.
 pub fn logs(size: usize) -> (String, usize) {
     let mut rng = Rng::new(2);
@@ -90,12 +107,7 @@ pub fn logs(size: usize) -> (String, usize) {
     let mut n = 0;
     while s.len() < size {
         n += 1;
-        let ts = format!(
-            "2026-11-02T16:{:02}:{:02}.{:03}Z",
-            n / 60000 % 60,
-            n / 1000 % 60,
-            n % 1000
-        );
+        let ts = timestamp(n);
         if rng.below(100) == 0 {
             let (stmt, count) = connection_statement(&mut rng, n);
             secrets += count;
@@ -105,10 +117,7 @@ pub fn logs(size: usize) -> (String, usize) {
                     stmt.replace('\n', " ")
                 ));
             } else {
-                let escaped = stmt
-                    .replace('\\', "\\\\")
-                    .replace('"', "\\\"")
-                    .replace('\n', "\\n");
+                let escaped = json_string_content(&stmt);
                 s.push_str(&format!(
                     "{{\"ts\":\"{ts}\",\"level\":\"INFO\",\"msg\":\"{escaped}\"}}\n"
                 ));
@@ -136,19 +145,11 @@ pub fn json_logs(size: usize) -> (String, usize) {
     let mut n = 0;
     while s.len() < size {
         n += 1;
-        let ts = format!(
-            "2026-11-02T16:{:02}:{:02}.{:03}Z",
-            n / 60000 % 60,
-            n / 1000 % 60,
-            n % 1000
-        );
+        let ts = timestamp(n);
         let msg = if rng.below(100) == 0 {
             let (stmt, count) = connection_statement(&mut rng, n);
             secrets += count;
-            let escaped = stmt
-                .replace('\\', "\\\\")
-                .replace('"', "\\\"")
-                .replace('\n', "\\n");
+            let escaped = json_string_content(&stmt);
             if rng.below(2) == 0 {
                 escaped
             } else {
