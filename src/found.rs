@@ -171,8 +171,8 @@ pub(crate) struct Found {
     /// `(statement start, secret)`.
     pub secrets: Vec<(u64, Pending)>,
     pub warnings: Vec<Warning>,
-    /// Values of sensitive keys that are the mask literal already: `(start, end)` (SPEC §9:
-    /// another reading leaves them alone).
+    /// In an embedded reading, values of sensitive keys that are the mask literal already:
+    /// `(start, end)` (SPEC §9: another reading leaves them alone).
     pub already: Vec<(u64, u64)>,
     /// Text kept for statements being read; entries are reused.
     texts: Vec<Texts>,

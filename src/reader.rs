@@ -1216,7 +1216,7 @@ impl Run {
     }
 
     fn finish_value(&mut self, cx: &mut Cx<'_, '_>, v: Value) {
-        if v.treat == Treat::Mask && v.maybe_masked_already {
+        if cx.found.embedded && v.treat == Treat::Mask && v.maybe_masked_already {
             cx.found.already.push((v.start, v.end));
         }
         if v.treat != Treat::Mask || v.maybe_masked_already {

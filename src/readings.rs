@@ -166,8 +166,6 @@ impl Readings {
         if eof {
             overlay.finish();
         }
-        // the reading as written tells no other reading what it sees as the mask
-        self.engine.take_already();
         // what waits is written from the window later
         let waits = self
             .combine
