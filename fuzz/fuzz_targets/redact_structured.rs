@@ -252,10 +252,15 @@ fuzz_target!(|stmt: Stmt| {
     // the text between masks (a value can also be spelled by the text around its mask)
     let mask = redactor.mask_literal();
     let unmasked = unmasked(out.text(), &mask);
+    // SPEC section 9: in a JSON string cut short, a value whose next literal part the cut
+    // leaves open gives no value in the JSON reading, and as written its key may be a near miss
+    // (`\"API_KEY\"` reads `API_KEY\`): the value stays in clear (raised on issue #11)
+    let json_cut_open = stmt.wrap % 3 == 2 && !input.ends_with("\"}");
     for (value, end, literal) in &rendered.secrets {
         // only a value that occurs nowhere else in the input, its own literal blanked out
         let elsewhere = [&rendered.text[..end - literal], &rendered.text[*end..]].join("\u{0}");
-        if *end <= input.len() && value.chars().count() >= 4 && !elsewhere.contains(value.as_str()) {
+        let continued_open = json_cut_open && input.get(*end..).is_some_and(|rest| rest.trim_start().starts_with('\''));
+        if *end <= input.len() && !continued_open && value.chars().count() >= 4 && !elsewhere.contains(value.as_str()) {
             assert!(!unmasked.iter().any(|part| part.contains(value.as_str())), "a planted value survived in {input:?}");
         }
     }
