@@ -145,30 +145,10 @@ pub(crate) fn decode_json(raw: &[u8], out: &mut Decoded) {
         if i == raw.len() {
             break;
         }
-        let simple = match raw.get(i + 1) {
-            Some(b'"') => Some(b'"'),
-            Some(b'\\') => Some(b'\\'),
-            Some(b'/') => Some(b'/'),
-            Some(b'b') => Some(8),
-            Some(b'f') => Some(12),
-            Some(b'n') => Some(b'\n'),
-            Some(b'r') => Some(b'\r'),
-            Some(b't') => Some(b'\t'),
-            _ => None,
-        };
-        if let Some(b) = simple {
-            out.push(&[b], i);
-            at = i + 2;
-            continue;
-        }
-        if let Some((c, len)) = unicode_escape(&raw[i..]) {
-            let mut buf = [0; 4];
-            out.push(c.encode_utf8(&mut buf).as_bytes(), i);
-            at = i + len;
-            continue;
-        }
-        out.push(b"\\", i);
-        at = i + 1;
+        let (c, len) = json_escape_at(&raw[i..]);
+        let mut buf = [0; 4];
+        out.push(c.encode_utf8(&mut buf).as_bytes(), i);
+        at = i + len;
     }
     out.end(raw.len());
 }
@@ -180,6 +160,23 @@ fn hex4(raw: &[u8]) -> Option<u32> {
         return None;
     }
     u32::from_str_radix(text, 16).ok()
+}
+
+/// The JSON escape at the start of `raw` (which starts with a backslash): the character it
+/// stands for and its length. A backslash that starts none of them stands for itself.
+fn json_escape_at(raw: &[u8]) -> (char, usize) {
+    let simple = match raw.get(1) {
+        Some(b'"') => '"',
+        Some(b'\\') => '\\',
+        Some(b'/') => '/',
+        Some(b'b') => '\u{8}',
+        Some(b'f') => '\u{c}',
+        Some(b'n') => '\n',
+        Some(b'r') => '\r',
+        Some(b't') => '\t',
+        _ => return unicode_escape(raw).unwrap_or(('\\', 1)),
+    };
+    (simple, 2)
 }
 
 /// `\uXXXX` (or a surrogate pair `\uD8xx\uDCxx`) at the start of `raw`: the character and the
@@ -395,7 +392,7 @@ impl JsonScan {
                                 self.at = base + i as u64;
                                 return start;
                             }
-                            self.at = base + (i + 2).min(end) as u64;
+                            self.at = base + (i + json_escape_at(&win[i..]).1) as u64;
                             continue;
                         }
                         Some(i) if win[i] == b'"' => (i, i + 1, false),
@@ -482,21 +479,13 @@ impl JsonScan {
                         self.at = base + i as u64;
                         return None;
                     };
-                    let len = if next == b'u' {
-                        if i + 6 > win.len() && !eof {
-                            self.at = base + i as u64;
-                            return None;
-                        }
-                        unicode_escape(&win[i..]).map_or(1, |(_, len)| len)
-                    } else {
-                        2
-                    };
-                    let word = if next == b'u' {
-                        unicode_escape(&win[i..])
-                            .is_some_and(|(c, _)| c.is_ascii() && is_word(c as u8))
-                    } else {
-                        false
-                    };
+                    if next == b'u' && i + 6 > win.len() && !eof {
+                        self.at = base + i as u64;
+                        return None;
+                    }
+                    let (c, len) = json_escape_at(&win[i..]);
+                    // `\u0041` may continue a word; a backslash standing for itself does not
+                    let word = len > 2 && c.is_ascii() && is_word(c as u8);
                     at = (i + len).min(win.len());
                     self.escape_end = base + at as u64;
                     self.escape_word = word;
@@ -568,6 +557,10 @@ mod tests {
         );
         // `\"` does not end the string
         assert_eq!(json_regions(r#""SET \"a\" b" c"#), [r#"SET \"a\" b"#]);
+        // a backslash that starts no escape stands for itself, as the decoder reads it: the
+        // word after it starts a region, and a line break after it ends the string
+        assert_eq!(json_regions(r#""\CREATE x" y"#), ["CREATE x"]);
+        assert_eq!(json_regions("\"SET a\\\nSET b\""), ["SET a\\"]);
     }
 
     #[test]

@@ -76,6 +76,19 @@ pub const FRAGMENTS: &[&str] = &[
     "SELECT 'CREATE CONNECTION' ",
     "\\\"",
     "\\\"client-secret\\\"",
+    "COPY ",
+    "GRANT ",
+    "CREATE TABLE t ",
+    "CREATE SECRET s ",
+    " AS ",
+    "IDENTIFIED BY ",
+    " WITH p ",
+    "PASSWORD ",
+    "SET PASSWORD = ",
+    "'sql.secrets.x'",
+    "AWS_KEY_ID",
+    "SECRET pg ",
+    "failed to create user's session ",
 ];
 
 /// Input made of fragments, with an occasional raw byte (possibly not UTF-8).
@@ -178,10 +191,146 @@ pub fn statement() -> impl Strategy<Value = Vec<u8>> {
         })
 }
 
+/// Credential statements (SPEC §8): the heads of Flink, PostgreSQL, MySQL, Snowflake, Trino,
+/// DuckDB and Materialize statements, with 0–6 items: pairs with and without a separator (keys
+/// with and without a fragment, known-safe keys), `IDENTIFIED … BY`, `AS` values, `PASSWORD`
+/// values, references to stored secrets, column definitions and conditions that must stay
+/// untouched; sometimes inside a log line or cut short.
+pub fn credential_statement() -> impl Strategy<Value = Vec<u8>> {
+    let gap = prop::sample::select(vec!["", " ", "\n", "\r\n", " /* c */ ", " -- n\n", "\\n"]);
+    // between a key and a value without a separator there must be some
+    let apart = prop::sample::select(vec![" ", "\n", "\t", " /* c */ ", "/**/", " -- n\n"]);
+    let key = prop::sample::select(vec![
+        "'properties.sasl.jaas.config'",
+        "'openai.api_key'",
+        "'s3.secret-key'",
+        "AWS_KEY_ID",
+        "AWS_SECRET_KEY",
+        "\"connection-password\"",
+        "MASTER_PASSWORD",
+        "'sql.secrets.openai'",
+        "password",
+        "`token`",
+        "'token-endpoint'",
+        "'connector'",
+        "username",
+        "'scan.startup.mode'",
+        "SECRET",
+        "KEY_ID",
+        "pasword",
+    ]);
+    let value = prop::sample::select(vec![
+        "'sk-1'",
+        "'it''s'",
+        "N'nat'",
+        "U&'p\\0061ss'",
+        "U&'p!0061' UESCAPE '!'",
+        "\"dq\"",
+        "'a' 'b'",
+        "'a' /* c */ 'b'",
+        "'<REDACTED>'",
+        "''",
+        "'multi\nline'",
+        "'never closed",
+        "'with ) and ; inside'",
+        "'SET x = ''y'''",
+        "bare_tok",
+        "t.token",
+        "`bt`",
+        "SECRET pg_pass",
+    ]);
+    let sep = prop::sample::select(vec!["=", ":", "=>", " = "]);
+    let item = prop_oneof![
+        (key.clone(), gap.clone(), sep, gap, value.clone())
+            .prop_map(|(k, g1, s, g2, v)| format!("{k}{g1}{s}{g2}{v}")),
+        (key, apart, value.clone()).prop_map(|(k, g, v)| format!("{k}{g}{v}")),
+        (
+            prop::sample::select(vec![
+                "IDENTIFIED BY ",
+                "identified with caching_sha2_password by ",
+                "IDENTIFIED WITH 'plugin' BY PASSWORD ",
+                "IDENTIFIED /* c */ BY\n",
+                "AS ",
+                "PASSWORD ",
+                "WITH LOGIN PASSWORD ",
+                "SASL PASSWORD = ",
+            ]),
+            value
+        )
+            .prop_map(|(c, v)| format!("{c}{v}")),
+        prop::sample::select(vec![
+            "password STRING",
+            "token_count INT",
+            "WHERE token = t.token",
+            "SECRET pg_pass",
+            "(",
+            ")",
+        ])
+        .prop_map(String::from),
+    ];
+    let head = prop::sample::select(vec![
+        "CREATE TABLE t (id INT) WITH (",
+        "create temporary table t with (",
+        "SET ",
+        "CREATE MODEL m INPUT (x STRING) WITH (",
+        "ALTER ROLE r ",
+        "CREATE USER MAPPING FOR u SERVER s OPTIONS (",
+        "CREATE USER 'u'@'%' ",
+        "ALTER USER u ",
+        "GRANT ALL ON *.* TO 'u'@'%' ",
+        "COPY INTO t FROM 's3://b' CREDENTIALS = (",
+        "UNLOAD ('select 1') TO 's3://b' ",
+        "CHANGE REPLICATION SOURCE TO ",
+        "CREATE OR REPLACE PERSISTENT SECRET s ",
+        "CREATE SECRET \"my secret\" (",
+        "ALTER SECRET s ",
+        "SET PASSWORD FOR 'u'@'%' = ",
+        "set password = ",
+        "CREATE CATALOG c USING postgresql WITH (",
+        "CREATE CONNECTION pg TO POSTGRES (",
+        "ALTER CONNECTION c SET (",
+    ]);
+    let wrap = prop::sample::select(vec![
+        "",
+        "INFO failed to create user's session: ",
+        "-- ",
+        "{\"msg\":\"",
+    ]);
+    let between = prop::sample::select(vec![", ", ",", " ", "\n"]);
+    (
+        wrap,
+        head,
+        prop::collection::vec((item, between), 0..6),
+        prop::sample::select(vec![");", ")", ";", "", ";\nSELECT 1;"]),
+        any::<u16>(),
+        any::<bool>(),
+    )
+        .prop_map(|(wrap, head, items, tail, cut, do_cut)| {
+            let mut s = format!("{wrap}{head}");
+            for (i, (item, between)) in items.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(between);
+                }
+                s.push_str(item);
+            }
+            s.push_str(tail);
+            let mut bytes = s.into_bytes();
+            if do_cut {
+                bytes.truncate(cut as usize % (bytes.len() + 1));
+            }
+            bytes
+        })
+}
+
+/// A connection statement or a credential statement.
+pub fn any_statement() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![statement(), credential_statement()]
+}
+
 /// A generated statement and an embedding of it.
 pub fn embedded() -> impl Strategy<Value = (Vec<u8>, Embedding)> {
     (
-        statement(),
+        any_statement(),
         prop::sample::select(vec![
             Embedding::Json,
             Embedding::JsonEscaped,

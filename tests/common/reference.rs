@@ -1,8 +1,9 @@
-//! A deliberately simple reference implementation of SPEC §2–6 and §9's readings (text mode),
-//! kept next to the tests to check the engine against: whole input only, byte by byte, each
-//! statement examined on its own from scratch (quadratic, which is fine for test inputs), no
-//! streaming, no merging of runs; every JSON string and every literal piece is decoded whole
-//! and read again. It follows the same reading as the engine where the spec leaves room: every
+//! A deliberately simple reference implementation of SPEC §2–6, §8's credential statements and
+//! §9's readings (text mode), kept next to the tests to check the engine against: whole input
+//! only, byte by byte, each statement examined on its own from scratch (quadratic, which is
+//! fine for test inputs), no streaming, no merging of runs, no search for where a credential
+//! statement may hold a key; every JSON string and every literal piece is decoded whole and
+//! read again. It follows the same reading as the engine where the spec leaves room: every
 //! value continues with the literals after it, glued or not.
 
 #![allow(dead_code)]
@@ -16,12 +17,15 @@ pub struct RefSecret {
     pub start: usize,
     pub end: usize,
     pub line: usize,
-    /// Where its key stands.
-    pub key_span: (usize, usize),
+    /// Where its key stands (`None` for a statement's own words: `IDENTIFIED BY`, `PASSWORD`,
+    /// a secret's name).
+    pub key_span: Option<(usize, usize)>,
     /// Its last literal closed.
     pub closed: bool,
     /// It is the mask literal (not masked, not reported; SPEC §9 needs where it stands).
     pub already: bool,
+    /// Read by a credential statement (SPEC §8).
+    pub credential: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -200,345 +204,598 @@ struct Part {
     content: Vec<u8>,
 }
 
-/// One statement from its verb at `at`: its secrets (each with the statement start) and
-/// warnings.
-fn statement(
-    s: &[u8],
-    at: usize,
-    keys: &[String],
-    mask_raw: &[u8],
-    strict: bool,
-) -> (Vec<RefSecret>, Vec<RefWarning>) {
-    let (mut secrets, mut warnings) = (vec![], vec![]);
-    let line = |p: usize| 1 + s[..p].iter().filter(|&&b| b == b'\n').count();
-    let verb = token(s, at);
-    if verb.start != at || !(word_is(s, &verb, "CREATE") || word_is(s, &verb, "ALTER")) {
-        return (secrets, warnings);
-    }
-    let mut p = verb.end;
-    loop {
-        let t = token(s, p);
-        if t.k == K::Comment
-            || ["OR", "REPLACE", "TEMPORARY", "SYSTEM"]
-                .iter()
-                .any(|w| word_is(s, &t, w))
-        {
-            p = t.end;
-        } else if word_is(s, &t, "CONNECTION") {
-            p = t.end;
-            break;
-        } else {
-            return (secrets, warnings);
-        }
-    }
-    // IF [NOT] EXISTS and the name
-    let mut ifs = 0;
-    let mut name: Vec<Vec<u8>> = vec![];
-    let mut t = token(s, p);
-    let mut if_word = vec![];
-    loop {
-        if t.k == K::Comment {
-        } else if ifs == 0 && word_is(s, &t, "IF") {
-            ifs = 1;
-            if_word = s[t.start..t.end].to_vec();
-        } else if ifs == 1 && word_is(s, &t, "NOT") {
-            ifs = 2;
-        } else if ifs >= 1 && word_is(s, &t, "EXISTS") {
-            ifs = 3;
-        } else {
-            break;
-        }
-        t = token(s, t.end);
-    }
-    // `IF` without `[NOT] EXISTS` after it is the name
-    if ifs == 1 {
-        name.push(if_word);
-    }
-    let named = ifs != 1
-        && (t.k == K::Word
-            && !["WITH", "SET", "COMMENT", "RENAME", "RESET"]
-                .iter()
-                .any(|w| word_is(s, &t, w))
-            || t.k == K::Quoted(b'`', 0));
-    if named {
-        loop {
-            if name.len() < 3 {
-                if t.k == K::Word {
-                    for part in s[t.start..t.end].split(|&b| b == b'.') {
-                        if name.len() < 3 && !part.is_empty() {
-                            name.push(part.to_vec());
-                        }
-                    }
-                } else {
-                    name.push(undouble(&t.content, b'`'));
-                }
-            }
-            // a word may end with the `.` before the next part
-            let ends_with_dot = t.k == K::Word && s[t.end - 1] == b'.';
-            let dot = if ends_with_dot {
-                Tok {
-                    k: K::Other(b'.'),
-                    start: t.end,
-                    end: t.end,
-                    content: vec![],
-                    terminated: true,
-                }
-            } else {
-                token(s, t.end)
-            };
-            let part = token(s, dot.end);
-            if dot.k == K::Other(b'.')
-                && name.len() < 3
-                && (part.k == K::Word || part.k == K::Quoted(b'`', 0))
-            {
-                t = part;
-            } else if dot.k == K::Other(b'.') && name.len() < 3 {
-                t = part;
-                break;
-            } else {
-                t = dot;
-                break;
-            }
-        }
-    }
-    let connection =
-        (!name.is_empty()).then(|| String::from_utf8_lossy(&name.join(&b'.')).into_owned());
-    // the body: `t` is its first token
-    let (mut depth, mut opened) = (0usize, false);
-    let mut key: Option<Tok> = None;
-    loop {
-        match t.k {
-            K::End | K::Semi => break,
-            K::Open => {
-                opened = true;
-                depth += 1;
-                key = None;
-            }
-            K::Close if opened => {
-                depth -= 1;
-                if depth == 0 {
-                    break;
-                }
-                key = None;
-            }
-            // `KEY SEP VALUE`, or `KEY 'value'` with white space or a comment between (SPEC §3)
-            K::Sep if key.is_some() => {}
-            K::Quoted(b'\'', _) if key.as_ref().is_some_and(|k| t.start > k.end) => {}
-            K::Word | K::Quoted(..) => {
-                let end = t.end;
-                key = Some(t);
-                t = token(s, end);
-                continue;
-            }
-            K::Comment if key.is_some() => {}
-            _ => key = None,
-        }
-        if matches!(t.k, K::Sep | K::Quoted(..)) && key.is_some() {
-            let sepless = t.k != K::Sep;
-            {
-                let k = key.take().unwrap();
-                let text = if k.k == K::Word {
-                    s[k.start..k.end].to_vec()
-                } else {
-                    undouble(
-                        &k.content,
-                        match k.k {
-                            K::Quoted(q, _) => q,
-                            _ => 0,
-                        },
-                    )
-                };
-                let class = if text.len() > 256 || (k.k != K::Word && !k.terminated) {
-                    None
-                } else {
-                    classify(&text, keys)
-                };
-                let mask = match class {
-                    Some(None) => true,
-                    Some(Some(i)) if strict => {
-                        let _ = i;
-                        true
-                    }
-                    Some(Some(_)) if sepless => false,
-                    Some(Some(i)) => {
-                        warnings.push(RefWarning {
-                            key: String::from_utf8_lossy(&text).into_owned(),
-                            suggestion: keys[i].clone(),
-                            start: k.start,
-                            end: k.end,
-                            line: line(k.start),
-                        });
-                        false
-                    }
-                    None => false,
-                };
-                // the value
-                let mut v = if sepless { t.clone() } else { token(s, t.end) };
-                while matches!(v.k, K::Comment | K::Sep) {
-                    v = token(s, v.end);
-                }
-                let (vstart, mut vend, mut parts, quote, terminated);
-                match v.k {
-                    K::Comma | K::Close | K::Semi | K::End => {
-                        t = v;
-                        continue;
-                    }
-                    K::Quoted(q, prefix) => {
-                        vstart = v.start;
-                        vend = v.end;
-                        quote = q;
-                        terminated = v.terminated;
-                        parts = vec![Part {
-                            quote: q,
-                            prefix,
-                            content: v.content,
-                        }];
-                    }
-                    _ if bare_secret_reference(s, &v) => {
-                        // `SECRET name` names a stored secret: no value
-                        let mut name = token(s, v.start + 6);
-                        while name.k == K::Comment {
-                            name = token(s, name.end);
-                        }
-                        t = token(s, name.end);
-                        continue;
-                    }
-                    _ => {
-                        vstart = v.start;
-                        vend = (v.start..s.len())
-                            .find(|&i| {
-                                matches!(
-                                    s[i],
-                                    b' ' | b'\t'
-                                        | 0x0c
-                                        | b'\r'
-                                        | b'\n'
-                                        | b','
-                                        | b')'
-                                        | b';'
-                                        | b'\\'
-                                )
-                            })
-                            .unwrap_or(s.len());
-                        quote = 0;
-                        terminated = true;
-                        parts = vec![Part {
-                            quote: 0,
-                            prefix: 0,
-                            content: s[vstart..vend].to_vec(),
-                        }];
-                    }
-                }
-                let mut closed = terminated;
-                let already = quote == b'\''
-                    && parts[0].prefix == 0
-                    && terminated
-                    && parts[0].content == mask_raw;
-                let mut already = already;
-                let mut uescape = None;
-                let mut next = token(s, vend);
-                if terminated {
-                    // a `'…'` glued to a `"…"` or `` `…` `` value continues it like one set
-                    // apart, unless a separator follows it (SPEC §3)
-                    let _ = quote;
-                    let mut uescape_allowed = parts[0].prefix == b'U';
-                    loop {
-                        while next.k == K::Comment {
-                            next = token(s, next.end);
-                        }
-                        if uescape_allowed && word_is(s, &next, "UESCAPE") {
-                            let mut lit = token(s, next.end);
-                            while lit.k == K::Comment {
-                                lit = token(s, lit.end);
-                            }
-                            if lit.k == K::Quoted(b'\'', lit_prefix(&lit)) {
-                                uescape = undouble(&lit.content, b'\'').first().copied();
-                                uescape_allowed = false;
-                                vend = lit.end;
-                                already = false;
-                                closed = lit.terminated;
-                                next = token(s, vend);
-                                continue;
-                            }
-                            next = lit;
-                            break;
-                        }
-                        if let K::Quoted(b'\'', prefix) = next.k {
-                            // a literal followed by a separator is the next key
-                            let mut after = token(s, next.end);
-                            while after.k == K::Comment {
-                                after = token(s, after.end);
-                            }
-                            if after.k == K::Sep && next.terminated {
-                                break;
-                            }
-                            vend = next.end;
-                            already = false;
-                            let term = next.terminated;
-                            closed = term;
-                            parts.push(Part {
-                                quote: b'\'',
-                                prefix,
-                                content: std::mem::take(&mut next.content),
-                            });
-                            if !term {
-                                next = end_of(s);
-                                break;
-                            }
-                            next = token(s, vend);
-                            continue;
-                        }
-                        break;
-                    }
-                }
-                if mask && already {
-                    secrets.push(RefSecret {
-                        key: String::new(),
-                        value: String::new(),
-                        connection: None,
-                        start: vstart,
-                        end: vend,
-                        line: 0,
-                        key_span: (k.start, k.end),
-                        closed,
-                        already: true,
-                    });
-                }
-                if mask && !already {
-                    let mut value = Vec::new();
-                    for part in &parts {
-                        if part.quote == 0 {
-                            value.extend_from_slice(&part.content);
-                        } else if part.prefix == b'U' {
-                            value.extend(super::unicode_unescape(
-                                &undouble(&part.content, part.quote),
-                                uescape.unwrap_or(b'\\'),
-                            ));
-                        } else {
-                            value.extend(undouble(&part.content, part.quote));
-                        }
-                    }
-                    secrets.push(RefSecret {
-                        key: String::from_utf8_lossy(&text).into_owned(),
-                        value: String::from_utf8_lossy(&value).into_owned(),
-                        connection: connection.clone(),
-                        start: vstart,
-                        end: vend,
-                        line: line(vstart),
-                        key_span: (k.start, k.end),
-                        closed,
-                        already: false,
-                    });
-                }
-                t = next;
-                continue;
-            }
-        }
-        t = token(s, t.end);
-    }
-    (secrets, warnings)
+/// The words that start a statement: `CREATE` and `ALTER` (connection statements, SPEC §2) and
+/// the other heads of credential statements (SPEC §8).
+const VERBS: [&str; 7] = [
+    "CREATE", "ALTER", "SET", "COPY", "UNLOAD", "CHANGE", "GRANT",
+];
+
+/// What the reference reads with: the sensitive keys (those not in the default list count as
+/// added by the user, also in credential statements), the mask as written inside a literal,
+/// strict mode, and whether credential statements are read.
+pub struct Rules {
+    pub keys: Vec<String>,
+    pub mask_raw: Vec<u8>,
+    pub strict: bool,
+    pub credentials: bool,
 }
 
+impl Rules {
+    pub fn new(keys: &[String], mask: &str, strict: bool) -> Rules {
+        Rules {
+            keys: keys.to_vec(),
+            mask_raw: mask.replace('\'', "''").into_bytes(),
+            strict,
+            credentials: true,
+        }
+    }
+
+    fn added(&self) -> impl Iterator<Item = &String> {
+        self.keys
+            .iter()
+            .filter(|k| !sqlredact::DEFAULT_KEYS.contains(&k.as_str()))
+    }
+}
+
+/// What one statement read.
+#[derive(Default)]
+struct Read {
+    secrets: Vec<RefSecret>,
+    warnings: Vec<RefWarning>,
+    /// Verbs that its connection header reads: they start nothing (SPEC §8).
+    claims: Vec<usize>,
+}
+
+/// The key of a pair: its text (unquoted), and where it stands (`None` for the words of a
+/// statement's own syntax: `IDENTIFIED BY`, `PASSWORD`, a secret's name).
+struct Key {
+    text: Vec<u8>,
+    span: Option<(usize, usize)>,
+}
+
+/// One statement, from its verb.
+struct Statement<'a> {
+    s: &'a [u8],
+    rules: &'a Rules,
+    /// A credential statement (SPEC §8), not a connection statement.
+    cred: bool,
+    /// In a secret statement (`CREATE SECRET name … AS`), the name.
+    secret: Option<Vec<u8>>,
+    connection: Option<String>,
+    out: Read,
+}
+
+/// The next token that is not a comment.
+fn solid(s: &[u8], mut p: usize) -> Tok {
+    loop {
+        let t = token(s, p);
+        if t.k != K::Comment {
+            return t;
+        }
+        p = t.end;
+    }
+}
+
+/// One statement from its verb at `at`: its secrets and warnings, and the verbs it claims.
+fn statement(s: &[u8], at: usize, rules: &Rules) -> Read {
+    let verb = token(s, at);
+    let Some(v) = VERBS.iter().position(|w| word_is(s, &verb, w)) else {
+        return Read::default();
+    };
+    if verb.start != at || v >= 2 && !rules.credentials {
+        return Read::default();
+    }
+    let mut st = Statement {
+        s,
+        rules,
+        cred: true,
+        secret: None,
+        connection: None,
+        out: Read::default(),
+    };
+    let mut t = token(s, verb.end);
+    if v < 2 {
+        // `CREATE`/`ALTER`, then `OR REPLACE TEMPORARY SYSTEM` (and `PERSISTENT`, which only
+        // a secret statement has)
+        let mut plain = true;
+        loop {
+            if t.k == K::Comment
+                || ["OR", "REPLACE", "TEMPORARY", "SYSTEM"]
+                    .iter()
+                    .any(|w| word_is(s, &t, w))
+            {
+                t = token(s, t.end);
+            } else if plain && word_is(s, &t, "CONNECTION") {
+                st.cred = false;
+                let t = st.connection_header(t.end);
+                st.body(t);
+                return st.out;
+            } else if !rules.credentials {
+                return st.out;
+            } else if word_is(s, &t, "PERSISTENT") {
+                plain = false;
+                t = token(s, t.end);
+            } else if word_is(s, &t, "SECRET") {
+                let name = solid(s, t.end);
+                st.secret = Some(vec![]);
+                t = name.clone();
+                if matches!(name.k, K::Word | K::Quoted(..)) {
+                    st.secret = Some(key_text(s, &name).unwrap_or_default());
+                    t = token(s, name.end);
+                }
+                break;
+            } else {
+                break;
+            }
+        }
+    } else if v == 2 {
+        // `SET PASSWORD [FOR user] = 'value'`
+        t = solid(s, verb.end);
+        if word_is(s, &t, "PASSWORD") {
+            let key = Key {
+                text: s[t.start..t.end].to_vec(),
+                span: None,
+            };
+            loop {
+                t = token(s, t.end);
+                match t.k {
+                    K::Semi | K::End => return st.out,
+                    K::Sep => break,
+                    _ => {}
+                }
+            }
+            t = st.after_sep(t, Some(key));
+        }
+    }
+    st.body(t);
+    st.out
+}
+
+impl Statement<'_> {
+    /// After `CONNECTION`: `IF [NOT] EXISTS` and the name; returns the body's first token.
+    fn connection_header(&mut self, p: usize) -> Tok {
+        let s = self.s;
+        let mut seen = vec![];
+        let mut ifs = 0;
+        let mut name: Vec<Vec<u8>> = vec![];
+        let mut t = token(s, p);
+        let mut if_word = vec![];
+        loop {
+            seen.push(t.clone());
+            if t.k == K::Comment {
+            } else if ifs == 0 && word_is(s, &t, "IF") {
+                ifs = 1;
+                if_word = s[t.start..t.end].to_vec();
+            } else if ifs == 1 && word_is(s, &t, "NOT") {
+                ifs = 2;
+            } else if ifs >= 1 && word_is(s, &t, "EXISTS") {
+                ifs = 3;
+            } else {
+                break;
+            }
+            t = token(s, t.end);
+        }
+        // `IF` without `[NOT] EXISTS` after it is the name
+        if ifs == 1 {
+            name.push(if_word);
+        }
+        let named = ifs != 1
+            && (t.k == K::Word
+                && !["WITH", "SET", "COMMENT", "RENAME", "RESET"]
+                    .iter()
+                    .any(|w| word_is(s, &t, w))
+                || t.k == K::Quoted(b'`', 0));
+        if named {
+            loop {
+                if name.len() < 3 {
+                    if t.k == K::Word {
+                        for part in s[t.start..t.end].split(|&b| b == b'.') {
+                            if name.len() < 3 && !part.is_empty() {
+                                name.push(part.to_vec());
+                            }
+                        }
+                    } else {
+                        name.push(undouble(&t.content, b'`'));
+                    }
+                }
+                // a word may end with the `.` before the next part
+                let ends_with_dot = t.k == K::Word && s[t.end - 1] == b'.';
+                let dot = if ends_with_dot {
+                    Tok {
+                        k: K::Other(b'.'),
+                        start: t.end,
+                        end: t.end,
+                        content: vec![],
+                        terminated: true,
+                    }
+                } else {
+                    token(s, t.end)
+                };
+                let part = token(s, dot.end);
+                seen.push(dot.clone());
+                if dot.k == K::Other(b'.') {
+                    seen.push(part.clone());
+                }
+                if dot.k == K::Other(b'.')
+                    && name.len() < 3
+                    && (part.k == K::Word || part.k == K::Quoted(b'`', 0))
+                {
+                    t = part;
+                } else if dot.k == K::Other(b'.') && name.len() < 3 {
+                    t = part;
+                    break;
+                } else {
+                    t = dot;
+                    break;
+                }
+            }
+        }
+        self.connection =
+            (!name.is_empty()).then(|| String::from_utf8_lossy(&name.join(&b'.')).into_owned());
+        // every verb the header reads (the body's first token too) belongs to it
+        self.out.claims.extend(
+            seen.iter()
+                .filter(|t| VERBS.iter().any(|w| word_is(s, t, w)))
+                .map(|t| t.start),
+        );
+        t
+    }
+
+    /// The body from its first token `t`: pairs, and in a credential statement the clauses of
+    /// SPEC §8, to the end of the statement.
+    fn body(&mut self, mut t: Tok) {
+        let s = self.s;
+        let (mut depth, mut opened) = (0usize, false);
+        let mut key: Option<Tok> = None;
+        loop {
+            match t.k {
+                K::End | K::Semi => break,
+                // a credential statement runs to its `;`, at any depth
+                K::Open | K::Close if self.cred => key = None,
+                K::Word if self.cred && word_is(s, &t, "IDENTIFIED") => {
+                    key = None;
+                    t = self.identified(t);
+                    continue;
+                }
+                K::Word if self.secret.is_some() && word_is(s, &t, "AS") => {
+                    key = None;
+                    t = solid(s, t.end);
+                    if matches!(t.k, K::Quoted(b'\'' | b'"', _)) {
+                        let name = self.secret.clone().unwrap_or_default();
+                        t = self.value(
+                            t,
+                            true,
+                            &Key {
+                                text: name,
+                                span: None,
+                            },
+                        );
+                    }
+                    continue;
+                }
+                K::Open => {
+                    opened = true;
+                    depth += 1;
+                    key = None;
+                }
+                K::Close if opened => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                    key = None;
+                }
+                // `KEY SEP VALUE`, or `KEY 'value'` with white space or a comment between (SPEC §3)
+                K::Sep if key.is_some() => {
+                    t = self.pair(key.take().unwrap(), t, false);
+                    continue;
+                }
+                K::Quoted(b'\'', _) if key.as_ref().is_some_and(|k| t.start > k.end) => {
+                    t = self.pair(key.take().unwrap(), t, true);
+                    continue;
+                }
+                K::Word | K::Quoted(..) => {
+                    let end = t.end;
+                    key = Some(t);
+                    t = token(s, end);
+                    continue;
+                }
+                K::Comment if key.is_some() => {}
+                _ => key = None,
+            }
+            t = token(s, t.end);
+        }
+    }
+
+    /// A pair: key `k`, then `t`, its `SEP` (or its value when `sepless`); returns the token
+    /// after it.
+    fn pair(&mut self, k: Tok, t: Tok, sepless: bool) -> Tok {
+        let s = self.s;
+        let text = key_text(s, &k);
+        let mask = match text.as_deref() {
+            None => false,
+            Some(text) if self.cred => self.has_fragment(text),
+            Some(text) => match classify(text, &self.rules.keys) {
+                Some(None) => true,
+                Some(Some(_)) if self.rules.strict => true,
+                Some(Some(_)) if sepless => false,
+                Some(Some(i)) => {
+                    self.out.warnings.push(RefWarning {
+                        key: String::from_utf8_lossy(text).into_owned(),
+                        suggestion: self.rules.keys[i].clone(),
+                        start: k.start,
+                        end: k.end,
+                        line: line_of(s, k.start),
+                    });
+                    false
+                }
+                None => false,
+            },
+        };
+        let key = Key {
+            text: text.unwrap_or_default(),
+            span: Some((k.start, k.end)),
+        };
+        if sepless {
+            return self.value(t, mask, &key);
+        }
+        self.after_sep(t, mask.then_some(key))
+    }
+
+    /// After `SEP` (the token `t`): the value, masked when `key` is given.
+    fn after_sep(&mut self, t: Tok, key: Option<Key>) -> Tok {
+        let s = self.s;
+        let mut v = token(s, t.end);
+        while matches!(v.k, K::Comment | K::Sep) {
+            v = token(s, v.end);
+        }
+        let mask = key.is_some();
+        let key = key.unwrap_or(Key {
+            text: vec![],
+            span: None,
+        });
+        match v.k {
+            K::Comma | K::Close | K::Semi | K::End => v,
+            // a credential statement's value is a literal: a bare token after `=` is a name
+            K::Quoted(b'`', _) if self.cred => self.value(v, false, &key),
+            K::Quoted(..) => self.value(v, mask, &key),
+            _ if self.cred => v,
+            _ if bare_secret_reference(s, &v) => {
+                // `SECRET name` names a stored secret: no value
+                let name = solid(s, v.start + 6);
+                token(s, name.end)
+            }
+            _ => self.value(v, mask, &key),
+        }
+    }
+
+    /// `IDENTIFIED [WITH plugin] BY [PASSWORD] value`, from `IDENTIFIED`; returns the token after
+    /// what it read.
+    fn identified(&mut self, identified: Tok) -> Tok {
+        let s = self.s;
+        let mut t = solid(s, identified.end);
+        if word_is(s, &t, "WITH") {
+            let plugin = solid(s, t.end);
+            if !matches!(plugin.k, K::Word | K::Quoted(..)) {
+                return plugin;
+            }
+            t = solid(s, plugin.end);
+        }
+        if !word_is(s, &t, "BY") {
+            return t;
+        }
+        let mut text = s[identified.start..identified.end].to_vec();
+        text.push(b' ');
+        text.extend_from_slice(&s[t.start..t.end]);
+        let key = Key { text, span: None };
+        let mut v = solid(s, t.end);
+        let mut password = true;
+        loop {
+            match v.k {
+                K::Quoted(b'\'' | b'"', _) => return self.value(v, true, &key),
+                K::Quoted(..) | K::Comma | K::Close | K::Semi | K::End | K::Sep => return v,
+                _ => {
+                    // after `BY` anything else is a bare value: `PASSWORD` is the keyword,
+                    // anything else the password
+                    let end = bare_end(s, v.start);
+                    if password && s[v.start..end].eq_ignore_ascii_case(b"PASSWORD") {
+                        password = false;
+                        v = solid(s, end);
+                        continue;
+                    }
+                    return self.value(v, true, &key);
+                }
+            }
+        }
+    }
+
+    /// The fragment rule of credential statements (SPEC §8): the key, lower-cased with `_` and
+    /// `.` read as `-`, contains a fragment and is not known to be safe, or a user added it.
+    fn has_fragment(&self, key: &[u8]) -> bool {
+        if self
+            .rules
+            .added()
+            .any(|k| key.eq_ignore_ascii_case(k.as_bytes()))
+        {
+            return true;
+        }
+        let norm = |k: &[u8]| -> Vec<u8> {
+            k.iter()
+                .map(|b| match b.to_ascii_lowercase() {
+                    b'_' | b'.' => b'-',
+                    b => b,
+                })
+                .collect()
+        };
+        let key = norm(key);
+        let contains = |f: &&str| {
+            let f = norm(f.as_bytes());
+            key.windows(f.len()).any(|w| w == f)
+        };
+        sqlredact::SENSITIVE_FRAGMENTS.iter().any(contains)
+            && !sqlredact::KNOWN_SAFE_KEYS
+                .iter()
+                .any(|k| norm(k.as_bytes()) == key)
+    }
+
+    /// The value that starts with `v` (a literal, or a bare token) and the literals that continue
+    /// it (SPEC §3); a secret when `mask`. Returns the token after it.
+    fn value(&mut self, v: Tok, mask: bool, key: &Key) -> Tok {
+        let s = self.s;
+        let (vstart, mut vend, mut parts, quote, terminated);
+        match v.k {
+            K::Quoted(q, prefix) => {
+                vstart = v.start;
+                vend = v.end;
+                quote = q;
+                terminated = v.terminated;
+                parts = vec![Part {
+                    quote: q,
+                    prefix,
+                    content: v.content,
+                }];
+            }
+            _ => {
+                vstart = v.start;
+                vend = bare_end(s, v.start);
+                quote = 0;
+                terminated = true;
+                parts = vec![Part {
+                    quote: 0,
+                    prefix: 0,
+                    content: s[vstart..vend].to_vec(),
+                }];
+            }
+        }
+        let mut closed = terminated;
+        let mut already = quote == b'\''
+            && parts[0].prefix == 0
+            && terminated
+            && parts[0].content == self.rules.mask_raw;
+        let mut uescape = None;
+        let mut next = token(s, vend);
+        if terminated {
+            // a `'…'` glued to a `"…"` or `` `…` `` value continues it like one set apart,
+            // unless a separator follows it (SPEC §3)
+            let mut uescape_allowed = parts[0].prefix == b'U';
+            loop {
+                while next.k == K::Comment {
+                    next = token(s, next.end);
+                }
+                if uescape_allowed && word_is(s, &next, "UESCAPE") {
+                    let lit = solid(s, next.end);
+                    if lit.k == K::Quoted(b'\'', lit_prefix(&lit)) {
+                        uescape = undouble(&lit.content, b'\'').first().copied();
+                        uescape_allowed = false;
+                        vend = lit.end;
+                        already = false;
+                        closed = lit.terminated;
+                        next = token(s, vend);
+                        continue;
+                    }
+                    next = lit;
+                    break;
+                }
+                if let K::Quoted(b'\'', prefix) = next.k {
+                    // a literal followed by a separator is the next key
+                    let after = solid(s, next.end);
+                    if after.k == K::Sep && next.terminated {
+                        break;
+                    }
+                    vend = next.end;
+                    already = false;
+                    let term = next.terminated;
+                    closed = term;
+                    parts.push(Part {
+                        quote: b'\'',
+                        prefix,
+                        content: std::mem::take(&mut next.content),
+                    });
+                    if !term {
+                        next = end_of(s);
+                        break;
+                    }
+                    next = token(s, vend);
+                    continue;
+                }
+                break;
+            }
+        }
+        if !mask {
+            return next;
+        }
+        let key_span = key.span;
+        if already {
+            self.out.secrets.push(RefSecret {
+                key: String::new(),
+                value: String::new(),
+                connection: None,
+                start: vstart,
+                end: vend,
+                line: 0,
+                key_span,
+                closed,
+                already: true,
+                credential: self.cred,
+            });
+            return next;
+        }
+        let mut value = Vec::new();
+        for part in &parts {
+            if part.quote == 0 {
+                value.extend_from_slice(&part.content);
+            } else if part.prefix == b'U' {
+                value.extend(super::unicode_unescape(
+                    &undouble(&part.content, part.quote),
+                    uescape.unwrap_or(b'\\'),
+                ));
+            } else {
+                value.extend(undouble(&part.content, part.quote));
+            }
+        }
+        self.out.secrets.push(RefSecret {
+            key: String::from_utf8_lossy(&key.text).into_owned(),
+            value: String::from_utf8_lossy(&value).into_owned(),
+            connection: self.connection.clone(),
+            start: vstart,
+            end: vend,
+            line: line_of(s, vstart),
+            key_span,
+            closed,
+            already: false,
+            credential: self.cred,
+        });
+        next
+    }
+}
+
+/// The line `p` stands on.
+fn line_of(s: &[u8], p: usize) -> usize {
+    1 + s[..p].iter().filter(|&&b| b == b'\n').count()
+}
+
+/// A key's text: unquoted, doubled quotes undone; `None` when it is longer than 256 bytes or
+/// a literal that never closes.
+fn key_text(s: &[u8], k: &Tok) -> Option<Vec<u8>> {
+    let text = match k.k {
+        K::Word => s[k.start..k.end].to_vec(),
+        K::Quoted(q, _) if k.terminated => undouble(&k.content, q),
+        _ => return None,
+    };
+    (text.len() <= 256).then_some(text)
+}
+
+/// The end of a bare value starting at `p`: white space, `,`, `)`, `;` or a backslash.
+fn bare_end(s: &[u8], p: usize) -> usize {
+    (p..s.len())
+        .find(|&i| {
+            matches!(
+                s[i],
+                b' ' | b'\t' | 0x0c | b'\r' | b'\n' | b',' | b')' | b';' | b'\\'
+            )
+        })
+        .unwrap_or(s.len())
+}
 /// A bare value that is the word `SECRET` followed by a name.
 fn bare_secret_reference(s: &[u8], v: &Tok) -> bool {
     let end = (v.start..s.len())
@@ -621,26 +878,30 @@ fn edit_distance(a: &[u8], b: &[u8]) -> usize {
 /// secret inside an earlier mask dropped, one reaching past it cut to the remainder.
 fn as_written(
     input: &[u8],
-    keys: &[String],
-    mask_raw: &[u8],
-    strict: bool,
+    rules: &Rules,
 ) -> (Vec<RefSecret>, Vec<RefWarning>, Vec<(usize, usize)>) {
     let mut all = vec![];
     let mut warnings = vec![];
     let mut already = vec![];
+    let mut claimed = vec![];
     let lower = input.to_ascii_lowercase();
     for at in 0..input.len() {
-        let starts = lower[at..].starts_with(b"create") || lower[at..].starts_with(b"alter");
+        let starts = VERBS
+            .iter()
+            .any(|v| lower[at..].starts_with(v.to_ascii_lowercase().as_bytes()));
         let glued = at > 0 && is_word(input[at - 1]);
-        if starts && !glued {
-            let (s, w) = statement(input, at, keys, mask_raw, strict);
-            let (masks, s): (Vec<_>, Vec<_>) = s.into_iter().partition(|s| s.already);
+        if starts && !glued && !claimed.contains(&at) {
+            let read = statement(input, at, rules);
+            let (masks, s): (Vec<_>, Vec<_>) = read.secrets.into_iter().partition(|s| s.already);
             already.extend(masks.iter().map(|s| (s.start, s.end)));
             all.extend(s.into_iter().map(|s| (at, s)));
-            warnings.extend(w);
+            warnings.extend(read.warnings);
+            claimed.extend(read.claims);
         }
     }
-    all.sort_by_key(|(run, s)| (s.start, *run));
+    // a value two statements read is reported by a connection statement if one reads it, else
+    // by the one that starts first (SPEC §2, §8)
+    all.sort_by_key(|(run, s)| (s.start, s.credential, *run));
     let mut out = vec![];
     let mut covered = 0;
     for (_, mut s) in all {
@@ -784,15 +1045,8 @@ type Reading = (u8, Vec<RefSecret>, Vec<RefWarning>, Vec<(usize, usize)>);
 
 /// Reads decoded text as written and maps what it finds to the input: `map` gives each decoded
 /// byte's range in the input. Values whose literal the decoded text leaves open give nothing.
-fn read_decoded(
-    input: &[u8],
-    (text, map): &Decoded,
-    rank: u8,
-    keys: &[String],
-    mask_raw: &[u8],
-    strict: bool,
-) -> Reading {
-    let (secrets, warnings, already) = as_written(text, keys, mask_raw, strict);
+fn read_decoded(input: &[u8], (text, map): &Decoded, rank: u8, rules: &Rules) -> Reading {
+    let (secrets, warnings, already) = as_written(text, rules);
     let line = |p: usize| 1 + input[..p].iter().filter(|&&b| b == b'\n').count();
     let span = |a: usize, b: usize| (map[a].0, map[b - 1].1);
     let secrets = secrets
@@ -800,7 +1054,7 @@ fn read_decoded(
         .filter(|s| s.closed && s.end > s.start)
         .map(|mut s| {
             (s.start, s.end) = span(s.start, s.end);
-            s.key_span = span(s.key_span.0, s.key_span.1);
+            s.key_span = s.key_span.map(|(a, b)| span(a, b));
             s.line = line(s.start);
             s
         })
@@ -827,8 +1081,12 @@ pub fn reference(
     mask: &str,
     strict: bool,
 ) -> (Vec<RefSecret>, Vec<RefWarning>) {
-    let mask_raw = mask.replace('\'', "''").into_bytes();
-    let (s, w, _) = as_written(input, keys, &mask_raw, strict);
+    reference_with(input, &Rules::new(keys, mask, strict))
+}
+
+/// [`reference`] with all the rules spelled out (connection statements alone, for one).
+pub fn reference_with(input: &[u8], rules: &Rules) -> (Vec<RefSecret>, Vec<RefWarning>) {
+    let (s, w, _) = as_written(input, rules);
     let mut readings: Vec<Reading> = vec![(2, s, w, vec![])];
     let compose = |outer: &[(usize, usize)], (text, inner): Decoded, at: usize| -> Decoded {
         let map = inner
@@ -842,21 +1100,20 @@ pub fn reference(
         let map: Vec<_> = map.iter().map(|&(x, y)| (a + x, a + y)).collect();
         for (pa, pb) in sql_pieces(&text) {
             let piece = compose(&map, sql_decode(&text[pa..pb]), pa);
-            readings.push(read_decoded(input, &piece, 1, keys, &mask_raw, strict));
+            readings.push(read_decoded(input, &piece, 1, rules));
         }
-        readings.push(read_decoded(
-            input,
-            &(text, map),
-            0,
-            keys,
-            &mask_raw,
-            strict,
-        ));
+        readings.push(read_decoded(input, &(text, map), 0, rules));
     }
     let identity: Vec<_> = (0..input.len()).map(|i| (i, i + 1)).collect();
+    // a piece without a doubled quote reads as the text as written does, cut short (only where a
+    // value starts inside another statement's mask may it report differently: `"…COPY …` read
+    // from `COPY` alone): it is not read again
     for (a, b) in sql_pieces(input) {
+        if !input[a..b].windows(2).any(|w| w == b"''") {
+            continue;
+        }
         let piece = compose(&identity, sql_decode(&input[a..b]), a);
-        readings.push(read_decoded(input, &piece, 3, keys, &mask_raw, strict));
+        readings.push(read_decoded(input, &piece, 3, rules));
     }
     // a value that an embedded reading sees as the mask literal is masked already
     let already: Vec<(usize, usize)> = readings.iter().flat_map(|r| r.3.clone()).collect();
@@ -866,19 +1123,38 @@ pub fn reference(
         .filter(|(_, s)| !already.iter().any(|&(a, b)| a <= s.start && s.start < b))
         .collect();
     all.sort_by_key(|(rank, s)| (s.start, *rank));
+    // a group takes in every value that starts inside it, and one value of the reading as
+    // written: a second one is cut to what reaches past the group, as a value that starts inside
+    // another statement's mask is (SPEC §2)
+    let mut all: std::collections::VecDeque<(u8, RefSecret)> = all.into();
     let mut out: Vec<(u8, RefSecret)> = vec![];
-    for (rank, s) in all {
-        match out.last_mut() {
-            Some((best_rank, group)) if s.start < group.end => {
-                let (start, end, line) = (group.start, group.end.max(s.end), group.line);
-                let (l, lb) = (s.end - s.start, group.end - group.start);
-                if l > lb || l == lb && rank < *best_rank {
-                    *group = s;
-                    *best_rank = rank;
-                }
-                (group.start, group.end, group.line) = (start, end, line);
+    while let Some((rank, first)) = all.pop_front() {
+        let (mut best_rank, mut group) = (rank, first);
+        let mut as_written = rank == 2;
+        let mut cut = vec![];
+        let mut i = 0;
+        while i < all.len() && all[i].1.start < group.end {
+            let (rank, s) = all.remove(i).expect("in range");
+            if rank == 2 && as_written {
+                cut.push((rank, s));
+                continue;
             }
-            _ => out.push((rank, s)),
+            as_written |= rank == 2;
+            let (start, end, line) = (group.start, group.end.max(s.end), group.line);
+            let (l, lb) = (s.end - s.start, group.end - group.start);
+            if l > lb || l == lb && rank < best_rank {
+                group = s;
+                best_rank = rank;
+            }
+            (group.start, group.end, group.line) = (start, end, line);
+        }
+        let end = group.end;
+        out.push((best_rank, group));
+        for (rank, mut s) in cut {
+            if s.end > end {
+                s.start = end;
+                all.push_front((rank, s));
+            }
         }
     }
     let mut warnings: Vec<RefWarning> = vec![];
@@ -889,7 +1165,7 @@ pub fn reference(
                     && r != rank
                     && ss
                         .iter()
-                        .any(|s| s.key_span.0 < w.end && w.start < s.key_span.1)
+                        .any(|s| s.key_span.is_some_and(|(a, b)| a < w.end && w.start < b))
             });
             if !masked {
                 warnings.push(w.clone());
