@@ -1132,9 +1132,8 @@ pub fn reference_with(input: &[u8], rules: &Rules) -> (Vec<RefSecret>, Vec<RefWa
         let (mut best_rank, mut group) = (rank, first);
         let mut as_written = rank == 2;
         let mut cut = vec![];
-        let mut i = 0;
-        while i < all.len() && all[i].1.start < group.end {
-            let (rank, s) = all.remove(i).expect("in range");
+        while all.front().is_some_and(|(_, s)| s.start < group.end) {
+            let (rank, s) = all.pop_front().expect("checked");
             if rank == 2 && as_written {
                 cut.push((rank, s));
                 continue;
