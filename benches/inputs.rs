@@ -231,6 +231,21 @@ pub fn adversarial(size: usize) -> Vec<(&'static str, Vec<u8>, usize)> {
             0,
         ),
         ("credential_verbs", repeat(b"SET # "), 0),
+        // SPEC section 8's heads and clauses, each opening what the next one interrupts
+        ("set_heads", repeat(b"SET "), 0),
+        (
+            "identified_by_repeated",
+            [b"CREATE USER u ".as_slice(), &repeat(b"IDENTIFIED BY ")].concat(),
+            // every other `IDENTIFIED` is the password of the one before
+            size / b"IDENTIFIED BY ".len() / 2,
+        ),
+        ("secret_as_repeated", repeat(b"CREATE SECRET x AS "), 0),
+        ("set_password_repeated", repeat(b"SET PASSWORD = "), 0),
+        (
+            "keys_without_separator",
+            [b"CREATE TABLE t WITH (".as_slice(), &repeat(b"password ")].concat(),
+            0,
+        ),
         // SPEC section 9: every JSON string and literal piece holds a statement word and an
         // escape or doubled quote, so each is decoded and read again; or one string or literal
         // holds them all (read in stretches of at most 1 MiB)
