@@ -186,6 +186,74 @@ pub fn dense(size: usize) -> (String, usize) {
     (s, secrets)
 }
 
+/// A script of Flink, PostgreSQL, MySQL and Snowflake statements in which about one statement
+/// in five carries credentials (SPEC section 8): Flink `WITH` options, `SET 'sql.secrets…'`,
+/// role and user passwords, foreign-server options, `IDENTIFIED BY`, Snowflake `CREDENTIALS`.
+/// The other four in five are the statements around them: tables whose columns are named
+/// `password_hash`, `SET` and `GRANT` without secrets, `COPY` without credentials.
+pub fn families(size: usize) -> (String, usize) {
+    let mut rng = Rng::new(4);
+    let mut s = String::with_capacity(size + 512);
+    let mut secrets = 0;
+    let mut n = 0;
+    while s.len() < size {
+        n += 1;
+        let t = rng.pick(WORDS);
+        if rng.below(5) == 0 {
+            let (stmt, count) = match rng.below(7) {
+                0 => (
+                    format!(
+                        "CREATE TABLE {t}_jdbc (\n  id BIGINT,\n  note STRING\n) WITH (\n  'connector' = 'jdbc',\n  'url' = 'jdbc:postgresql://db-{n}:5432/app',\n  'table-name' = '{t}',\n  'username' = 'app',\n  'password' = 'pw-{n}-Zq8x'\n);\n"
+                    ),
+                    1,
+                ),
+                1 => (
+                    format!(
+                        "CREATE TABLE {t}_events (\n  id BIGINT,\n  payload STRING\n) WITH (\n  'connector' = 'kafka',\n  'topic' = '{t}',\n  'properties.security.protocol' = 'SASL_SSL',\n  'properties.sasl.jaas.config' = 'org.apache.kafka.common.security.plain.PlainLoginModule required username=\"svc\" password=\"k-{n}\";'\n);\n"
+                    ),
+                    1,
+                ),
+                2 => (
+                    format!("SET 'sql.secrets.openai' = 'sk-{n}-abcdefghijklmnop';\n"),
+                    1,
+                ),
+                3 => (
+                    format!("ALTER ROLE app_{n} WITH LOGIN PASSWORD 'pg-{n}-secret';\n"),
+                    1,
+                ),
+                4 => (
+                    format!(
+                        "CREATE USER MAPPING FOR app SERVER remote_{t} OPTIONS (user 'app', password 'fdw-{n}');\n"
+                    ),
+                    1,
+                ),
+                5 => (
+                    format!("CREATE USER 'app{n}'@'%' IDENTIFIED BY 'my-{n}-pass';\n"),
+                    1,
+                ),
+                _ => (
+                    format!(
+                        "COPY INTO {t} FROM 's3://bucket/{t}/{n}/'\n  CREDENTIALS = (AWS_KEY_ID = 'AKIA{n}' AWS_SECRET_KEY = 'sf-{n}-secret')\n  FILE_FORMAT = (TYPE = CSV);\n"
+                    ),
+                    2,
+                ),
+            };
+            s.push_str(&stmt);
+            secrets += count;
+        } else {
+            s.push_str(&match rng.below(6) {
+                0 => format!("CREATE TABLE {t}_{n} (\n  id BIGINT,\n  password_hash STRING,\n  token_count INT,\n  ts TIMESTAMP(3)\n) WITH (\n  'connector' = 'kafka',\n  'topic' = '{t}',\n  'scan.startup.mode' = 'earliest-offset',\n  'format' = 'json'\n);\n"),
+                1 => format!("SET search_path = app, public;\nSET 'pipeline.name' = '{t}-{n}';\n"),
+                2 => format!("GRANT SELECT, INSERT ON {t} TO analyst_{n};\n"),
+                3 => format!("COPY INTO {t} FROM @stage/{t}/ FILE_FORMAT = (TYPE = CSV SKIP_HEADER = 1);\n"),
+                4 => format!("ALTER TABLE {t} ADD COLUMN note_{n} TEXT;\nCREATE INDEX {t}_idx_{n} ON {t} (id);\n"),
+                _ => format!("INSERT INTO {t}_sink SELECT id, 'it''s {t}' FROM {t} WHERE token = {t}.token AND id > {n};\n"),
+            });
+        }
+    }
+    (s, secrets)
+}
+
 /// One typical ~300-byte statement.
 pub fn one_statement() -> (String, usize) {
     let s = "CREATE CONNECTION `prod`.`support`.`openai-summaries`\n  WITH (\n    'type' = 'openai',\n    'endpoint' = 'https://api.openai.com/v1/chat/completions',\n    'api-key' = 'sk-proj-7Hq2ExampleKeyDoNotUse0123456789',\n    'organization' = 'org-example'\n  );\n".to_string();

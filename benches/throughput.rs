@@ -29,6 +29,11 @@ fn one_liner() -> Regex {
     Regex::new(&format!(r"(?i)('(?:{keys})'\s*=\s*)'(?:[^']|'')*'")).unwrap()
 }
 
+/// The one-liner a user would write for the statements of SPEC section 8 (the issue's).
+fn families_one_liner() -> Regex {
+    Regex::new(r"(?i)((?:'[^']*(?:password|secret|token|api[-_.]?key|access[-_.]?key)[^']*'|\b\w*(?:password|secret|token)\w*)\s*=?\s*)'(?:[^']|'')*'").unwrap()
+}
+
 fn tokens(sql: &str) -> usize {
     use sqlparser::dialect::GenericDialect;
     use sqlparser::tokenizer::Tokenizer;
@@ -50,13 +55,23 @@ fn floor(sql: &str) -> usize {
 }
 
 fn compare(c: &mut Criterion, name: &str, input: &str, secrets: usize, with_sqlparser: bool) {
+    compare_with(c, name, input, secrets, with_sqlparser, one_liner());
+}
+
+fn compare_with(
+    c: &mut Criterion,
+    name: &str,
+    input: &str,
+    secrets: usize,
+    with_sqlparser: bool,
+    one_liner: Regex,
+) {
     let redactor = Redactor::new();
     let found = redactor.redact(input).secrets().len();
     assert_eq!(
         found, secrets,
         "{name}: sqlredact must find every planted secret before timing"
     );
-    let one_liner = one_liner();
     let mut group = c.benchmark_group(name);
     group.throughput(Throughput::Bytes(input.len() as u64));
     group.sample_size(10);
@@ -93,6 +108,8 @@ fn shapes(c: &mut Criterion) {
     compare(c, "logs_json", &logs, n, true);
     let (dense, n) = inputs::dense(size);
     compare(c, "dense", &dense, n, true);
+    let (families, n) = inputs::families(size);
+    compare_with(c, "families", &families, n, true, families_one_liner());
     let (one, n) = inputs::one_statement();
     compare(c, "one_statement", &one, n, true);
 }
