@@ -17,8 +17,9 @@ fn main() {
         "logs" => inputs::logs,
         "dense" => inputs::dense,
         "json_logs" => inputs::json_logs,
+        "families" => inputs::families,
         other => {
-            eprintln!("bench_input: unknown shape '{other}' (script, logs, json_logs, dense)");
+            eprintln!("bench_input: unknown shape '{other}' (script, logs, json_logs, dense, families)");
             std::process::exit(2);
         }
     };
