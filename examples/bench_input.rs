@@ -19,7 +19,9 @@ fn main() {
         "json_logs" => inputs::json_logs,
         "families" => inputs::families,
         other => {
-            eprintln!("bench_input: unknown shape '{other}' (script, logs, json_logs, dense, families)");
+            eprintln!(
+                "bench_input: unknown shape '{other}' (script, logs, json_logs, dense, families)"
+            );
             std::process::exit(2);
         }
     };

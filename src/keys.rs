@@ -108,19 +108,55 @@ pub(crate) fn normalized(key: &[u8]) -> Vec<u8> {
     key.iter().map(|&b| normal(b)).collect()
 }
 
-/// Whether `key` (unquoted) is sensitive in a credential statement: it contains one of
-/// `fragments` (normalized) and is not known to be safe, or it is one of `extra`, the keys a
-/// user added (compared as in connection statements).
-pub(crate) fn has_fragment(key: &[u8], fragments: &[Vec<u8>], extra: &[String]) -> bool {
-    if extra.iter().any(|k| key.eq_ignore_ascii_case(k.as_bytes())) {
-        return true;
+/// The fragment rule of credential statements (SPEC §8), for one policy: its fragments
+/// (normalized) and one search for all of them, run over a key once it is normalized (an
+/// automaton, not a scan per fragment: every key of every credential statement is asked).
+#[derive(Clone, Debug)]
+pub(crate) struct Fragments {
+    pub list: Vec<Vec<u8>>,
+    search: Option<aho_corasick::AhoCorasick>,
+}
+
+impl Fragments {
+    /// `list`: normalized (see [`normalized`]).
+    pub(crate) fn new(list: Vec<Vec<u8>>) -> Fragments {
+        let patterns: Vec<&Vec<u8>> = list.iter().filter(|f| !f.is_empty()).collect();
+        let search = (!patterns.is_empty()).then(|| {
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .build(patterns)
+                .expect("an automaton for a few short fragments")
+        });
+        Fragments { list, search }
     }
-    let same = |a: &[u8], b: &[u8]| a.iter().zip(b).all(|(&x, &y)| normal(x) == normal(y));
-    let contains = |f: &Vec<u8>| !f.is_empty() && key.windows(f.len()).any(|w| same(w, f));
-    fragments.iter().any(contains)
-        && !KNOWN_SAFE_KEYS
-            .iter()
-            .any(|k| k.len() == key.len() && same(key, k.as_bytes()))
+
+    /// Whether `key` (unquoted) is sensitive in a credential statement: it contains one of
+    /// the fragments and is not known to be safe, or it is one of `extra`, the keys a user
+    /// added (compared as in connection statements).
+    pub(crate) fn sensitive(&self, key: &[u8], extra: &[String]) -> bool {
+        if extra.iter().any(|k| key.eq_ignore_ascii_case(k.as_bytes())) {
+            return true;
+        }
+        let Some(search) = &self.search else {
+            return false;
+        };
+        // keys are short: normalized on the stack (a longer one once on the heap)
+        let mut buf = [0u8; 128];
+        let heap;
+        let key_normal: &[u8] = if key.len() <= buf.len() {
+            for (to, &b) in buf.iter_mut().zip(key) {
+                *to = normal(b);
+            }
+            &buf[..key.len()]
+        } else {
+            heap = normalized(key);
+            &heap
+        };
+        search.is_match(key_normal)
+            && !KNOWN_SAFE_KEYS
+                .iter()
+                .any(|k| k.len() == key.len() && normalized(k.as_bytes()) == key_normal)
+    }
 }
 
 /// `a` and `b` are equal, ASCII-case-insensitively, once `-`, `_` and `.` are left out.

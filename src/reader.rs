@@ -1066,7 +1066,7 @@ impl Run {
         let treat = match &text {
             None => Treat::Keep,
             Some(text) if self.cred => {
-                if keys::has_fragment(text, &cx.policy.fragments, &cx.policy.extra_keys) {
+                if cx.policy.fragments.sensitive(text, &cx.policy.extra_keys) {
                     Treat::Mask
                 } else {
                     Treat::Keep

@@ -30,8 +30,8 @@ pub(crate) struct Policy {
     pub key_cap: usize,
     /// Only connection statements are read (SPEC §2–3), not credential statements (§8).
     pub connections_only: bool,
-    /// The fragment rule's fragments, normalized (`keys::normalized`).
-    pub fragments: Vec<Vec<u8>>,
+    /// The fragment rule's fragments, normalized (`keys::normalized`), and their search.
+    pub fragments: keys::Fragments,
     /// Keys added to the sensitive list: sensitive in credential statements too.
     pub extra_keys: Vec<String>,
     /// Where a credential statement may hold a secret (built from the two above).
@@ -65,7 +65,7 @@ impl Policy {
             key_cap,
             connections_only: false,
             triggers: crate::find::Triggers::new(&fragments, &extra_keys),
-            fragments,
+            fragments: keys::Fragments::new(fragments),
             extra_keys,
         }
     }
@@ -114,6 +114,7 @@ impl fmt::Debug for Redactor {
                 "fragments",
                 &policy
                     .fragments
+                    .list
                     .iter()
                     .map(|f| String::from_utf8_lossy(f))
                     .collect::<Vec<_>>(),
