@@ -876,9 +876,12 @@ fn edit_distance(a: &[u8], b: &[u8]) -> usize {
 
 /// Every statement of `input` as written (whole-input mode), combined: sorted by start, a
 /// secret inside an earlier mask dropped, one reaching past it cut to the remainder.
+/// `embedded`: the text is an embedded reading's, where a value whose literal the text leaves
+/// open gives no value (SPEC §9), so it neither hides another value nor a near miss.
 fn as_written(
     input: &[u8],
     rules: &Rules,
+    embedded: bool,
 ) -> (Vec<RefSecret>, Vec<RefWarning>, Vec<(usize, usize)>) {
     let mut all = vec![];
     let mut warnings = vec![];
@@ -894,7 +897,11 @@ fn as_written(
             let read = statement(input, at, rules);
             let (masks, s): (Vec<_>, Vec<_>) = read.secrets.into_iter().partition(|s| s.already);
             already.extend(masks.iter().map(|s| (s.start, s.end)));
-            all.extend(s.into_iter().map(|s| (at, s)));
+            all.extend(
+                s.into_iter()
+                    .filter(|s| !embedded || s.closed)
+                    .map(|s| (at, s)),
+            );
             warnings.extend(read.warnings);
             claimed.extend(read.claims);
         }
@@ -1046,7 +1053,7 @@ type Reading = (u8, Vec<RefSecret>, Vec<RefWarning>, Vec<(usize, usize)>);
 /// Reads decoded text as written and maps what it finds to the input: `map` gives each decoded
 /// byte's range in the input. Values whose literal the decoded text leaves open give nothing.
 fn read_decoded(input: &[u8], (text, map): &Decoded, rank: u8, rules: &Rules) -> Reading {
-    let (secrets, warnings, already) = as_written(text, rules);
+    let (secrets, warnings, already) = as_written(text, rules, true);
     let line = |p: usize| 1 + input[..p].iter().filter(|&&b| b == b'\n').count();
     let span = |a: usize, b: usize| (map[a].0, map[b - 1].1);
     let secrets = secrets
@@ -1086,7 +1093,7 @@ pub fn reference(
 
 /// [`reference`] with all the rules spelled out (connection statements alone, for one).
 pub fn reference_with(input: &[u8], rules: &Rules) -> (Vec<RefSecret>, Vec<RefWarning>) {
-    let (s, w, _) = as_written(input, rules);
+    let (s, w, _) = as_written(input, rules, false);
     let mut readings: Vec<Reading> = vec![(2, s, w, vec![])];
     let compose = |outer: &[(usize, usize)], (text, inner): Decoded, at: usize| -> Decoded {
         let map = inner
