@@ -183,11 +183,7 @@ pub fn statement() -> impl Strategy<Value = Vec<u8>> {
                 s.push_str(g);
             }
             s.push_str(tail);
-            let mut bytes = s.into_bytes();
-            if do_cut {
-                bytes.truncate(cut as usize % (bytes.len() + 1));
-            }
-            bytes
+            cut_short(s, do_cut.then_some(cut))
         })
 }
 
@@ -314,12 +310,17 @@ pub fn credential_statement() -> impl Strategy<Value = Vec<u8>> {
                 s.push_str(item);
             }
             s.push_str(tail);
-            let mut bytes = s.into_bytes();
-            if do_cut {
-                bytes.truncate(cut as usize % (bytes.len() + 1));
-            }
-            bytes
+            cut_short(s, do_cut.then_some(cut))
         })
+}
+
+/// A generated statement's bytes, cut short at `cut` (modulo its length) when given.
+fn cut_short(statement: String, cut: Option<u16>) -> Vec<u8> {
+    let mut bytes = statement.into_bytes();
+    if let Some(cut) = cut {
+        bytes.truncate(cut as usize % (bytes.len() + 1));
+    }
+    bytes
 }
 
 /// A connection statement or a credential statement.
