@@ -155,7 +155,7 @@ impl Fragments {
         search.is_match(key_normal)
             && !KNOWN_SAFE_KEYS
                 .iter()
-                .any(|k| k.len() == key.len() && normalized(k.as_bytes()) == key_normal)
+                .any(|k| k.bytes().map(normal).eq(key_normal.iter().copied()))
     }
 }
 
