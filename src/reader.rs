@@ -941,7 +941,6 @@ impl Run {
 
     fn connection(&mut self, cx: &mut Cx<'_, '_>, if_words: u8, tok: &Token) -> Phase {
         let word = cx.word(tok);
-        claim(cx, tok.start, word);
         match tok.kind {
             Kind::Trivia => Phase::Connection { if_words },
             Kind::Word if if_words == 0 && is(word, "IF") => {
@@ -966,13 +965,12 @@ impl Run {
                 self.name_part(cx, true, tok)
             }
             Kind::Quoted(b'`', _) => self.name_part(cx, true, tok),
-            _ => self.body(cx, tok),
+            _ => self.header_end(cx, tok),
         }
     }
 
     /// `dot`: a part may come now (at the start, or after a `.`).
     fn name_part(&mut self, cx: &mut Cx<'_, '_>, dot: bool, tok: &Token) -> Phase {
-        claim(cx, tok.start, cx.word(tok));
         match tok.kind {
             Kind::Word if dot && self.name_parts < 3 => {
                 let word = cx.word(tok);
@@ -1003,8 +1001,17 @@ impl Run {
                 Phase::Name { dot: false }
             }
             Kind::Other(b'.') if !dot => Phase::Name { dot: true },
-            _ => self.body(cx, tok),
+            _ => self.header_end(cx, tok),
         }
+    }
+
+    /// The token that ends a connection statement's header (`SET` in `ALTER CONNECTION c SET
+    /// (…)`): a verb there belongs to the statement and starts nothing (SPEC §8). A verb read
+    /// as the name does start its statement: the header may be a stray `CONNECTION` in a
+    /// literal, whose name is the next statement's verb.
+    fn header_end(&mut self, cx: &mut Cx<'_, '_>, tok: &Token) -> Phase {
+        claim(cx, tok.start, cx.word(tok));
+        self.body(cx, tok)
     }
 
     /// A token while looking for a key; also where every other phase hands over a token it

@@ -253,3 +253,21 @@ fn a_value_read_by_a_credential_and_a_connection_statement_is_reported_alike_how
     let input = b"CREATE--CREATE CONNECTION'api-key'/*\n'apikey'/**/:\"";
     common::check_cuts(input, &[]);
 }
+
+#[test]
+fn a_verb_read_as_the_name_of_a_stray_connection_statement_still_starts_its_statement() {
+    // found by fuzzing (redact_structured): `alter connection` inside a literal, `---` a comment
+    // to the line's end, so the next line's `create` was read as the connection's name and
+    // claimed, and the `IDENTIFIED BY` password it holds stayed in clear
+    let input = "create or replace secret s as '''''''''alter connection---';\n\
+                 create user 'u'@'%' identified by N'-----------------------';";
+    let out = sqlredact::redact(input);
+    let values: Vec<&str> = out.secrets().iter().map(|s| s.value()).collect();
+    assert!(values.contains(&"-----------------------"), "{values:?}");
+    common::check_cuts(input.as_bytes(), &[]);
+    // a verb that ends the header still belongs to it
+    let connections_only = sqlredact::Redactor::builder().connections_only(true).build();
+    let header = "ALTER CONNECTION c SET ('my-token-x' = 'v')";
+    assert!(sqlredact::redact(header).is_unchanged());
+    assert!(connections_only.redact(header).is_unchanged());
+}

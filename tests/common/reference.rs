@@ -355,13 +355,11 @@ impl Statement<'_> {
     /// After `CONNECTION`: `IF [NOT] EXISTS` and the name; returns the body's first token.
     fn connection_header(&mut self, p: usize) -> Tok {
         let s = self.s;
-        let mut seen = vec![];
         let mut ifs = 0;
         let mut name: Vec<Vec<u8>> = vec![];
         let mut t = token(s, p);
         let mut if_word = vec![];
         loop {
-            seen.push(t.clone());
             if t.k == K::Comment {
             } else if ifs == 0 && word_is(s, &t, "IF") {
                 ifs = 1;
@@ -412,10 +410,6 @@ impl Statement<'_> {
                     token(s, t.end)
                 };
                 let part = token(s, dot.end);
-                seen.push(dot.clone());
-                if dot.k == K::Other(b'.') {
-                    seen.push(part.clone());
-                }
                 if dot.k == K::Other(b'.')
                     && name.len() < 3
                     && (part.k == K::Word || part.k == K::Quoted(b'`', 0))
@@ -432,12 +426,11 @@ impl Statement<'_> {
         }
         self.connection =
             (!name.is_empty()).then(|| String::from_utf8_lossy(&name.join(&b'.')).into_owned());
-        // every verb the header reads (the body's first token too) belongs to it
-        self.out.claims.extend(
-            seen.iter()
-                .filter(|t| VERBS.iter().any(|w| word_is(s, t, w)))
-                .map(|t| t.start),
-        );
+        // a verb that ends the header (the body's first token) belongs to it; one read as the
+        // name starts its own statement
+        if VERBS.iter().any(|w| word_is(s, &t, w)) {
+            self.out.claims.push(t.start);
+        }
         t
     }
 
