@@ -266,7 +266,9 @@ fn a_verb_read_as_the_name_of_a_stray_connection_statement_still_starts_its_stat
     assert!(values.contains(&"-----------------------"), "{values:?}");
     common::check_cuts(input.as_bytes(), &[]);
     // a verb that ends the header still belongs to it
-    let connections_only = sqlredact::Redactor::builder().connections_only(true).build();
+    let connections_only = sqlredact::Redactor::builder()
+        .connections_only(true)
+        .build();
     let header = "ALTER CONNECTION c SET ('my-token-x' = 'v')";
     assert!(sqlredact::redact(header).is_unchanged());
     assert!(connections_only.redact(header).is_unchanged());
