@@ -273,3 +273,17 @@ fn a_verb_read_as_the_name_of_a_stray_connection_statement_still_starts_its_stat
     assert!(sqlredact::redact(header).is_unchanged());
     assert!(connections_only.redact(header).is_unchanged());
 }
+
+#[test]
+#[ignore = "known leak, open on issue #10: a stray connection header claims the SET that follows"]
+fn a_set_after_a_stray_connection_header_in_a_literal_still_masks_its_value() {
+    // found by fuzzing (redact_structured): `alter connection` inside a literal, `---` comments
+    // out the rest of its line, and the next line's `set` ends that header, so it is claimed
+    // (SPEC section 8) and the credential statement it starts never runs; as the connection
+    // statement's pair, `"MASTER_PASSWORD"` is not a sensitive key
+    let input = "set BEARER.TOKEN => '''''''''alter connection---';\n\
+                 set \"MASTER_PASSWORD\" == N'---------r connec';";
+    let out = sqlredact::redact(input);
+    let values: Vec<&str> = out.secrets().iter().map(|s| s.value()).collect();
+    assert!(values.contains(&"---------r connec"), "{values:?}");
+}
