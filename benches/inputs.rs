@@ -309,6 +309,14 @@ pub fn adversarial(size: usize) -> Vec<(&'static str, Vec<u8>, usize)> {
         ),
         ("secret_as_repeated", repeat(b"CREATE SECRET x AS "), 0),
         ("set_password_repeated", repeat(b"SET PASSWORD = "), 0),
+        // a connection header ended by a verb: claimed when the pair list opens, else that
+        // verb's statement reads on (and meets the next stray header in a comment)
+        ("claimed_verbs", repeat(b"ALTER CONNECTION c SET ("), 0),
+        (
+            "stray_connection_headers",
+            repeat(b"-- alter connection x\nSET "),
+            0,
+        ),
         (
             "keys_without_separator",
             [b"CREATE TABLE t WITH (".as_slice(), &repeat(b"password ")].concat(),

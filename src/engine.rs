@@ -82,7 +82,8 @@ pub(crate) struct Engine {
     last_mask_end: u64,
     /// Start of the last warning written: two runs may warn about the same key.
     last_warning: Option<u64>,
-    /// A statement started inside the body of another one.
+    /// A statement that started inside the body of another one has ended (see
+    /// [`Run::overlapping`] for those still read).
     overlapped: bool,
     collect: bool,
     /// Verbs a connection statement's header read before they were reached (in order).
@@ -142,7 +143,7 @@ impl Engine {
     /// True once a statement started inside the body of another (in a literal or comment of
     /// it): the only case where masking the output again can read it differently.
     pub(crate) fn overlapped(&self) -> bool {
-        self.overlapped
+        self.overlapped || self.runs.iter().any(|r| r.overlapping)
     }
 
     /// Processes `win`, which holds the input from absolute offset `base`; `eof` says it runs to
@@ -207,8 +208,9 @@ impl Engine {
                     if self.claimed.first() == Some(&start) {
                         continue;
                     }
-                    self.overlapped |= self.runs.iter().any(|r| !r.is_done());
-                    self.runs.push(Run::new(start, line, self.collect));
+                    let mut run = Run::new(start, line, self.collect);
+                    run.overlapping = self.runs.iter().any(|r| !r.is_done());
+                    self.runs.push(run);
                     self.blocked.push(false);
                 }
                 (Some(i), next) => {
@@ -234,12 +236,17 @@ impl Engine {
                     }
                     for claim in self.found.claims.drain(..) {
                         match self.runs.iter_mut().find(|r| r.start == claim) {
-                            Some(run) => run.stop(),
+                            Some(run) => {
+                                // the verb belongs to the connection statement: no overlap
+                                run.overlapping = false;
+                                run.stop()
+                            }
                             None => self.claimed.push(claim),
                         }
                     }
                     self.claimed.sort_unstable();
                     if self.runs[i].is_done() {
+                        self.overlapped |= self.runs[i].overlapping;
                         self.found.forget(self.runs[i].start);
                         self.runs.swap_remove(i);
                         self.blocked.swap_remove(i);

@@ -19,6 +19,7 @@
 
 use std::borrow::Cow;
 
+use crate::find::VERBS;
 use crate::found::{Found, Pending, Text};
 use crate::keys::{self, KeyClass};
 use crate::lexer::{self, Lexed, Lexer, Scan, Tok};
@@ -243,8 +244,13 @@ pub(crate) struct Run {
     secret: bool,
     /// How far [`Run::skim`] has looked: it does not look at a byte twice.
     skimmed: u64,
+    /// Started inside another statement's body (set by the engine; cleared when a connection
+    /// statement's header claims the verb).
+    pub(crate) overlapping: bool,
     /// Line mode: the token just read was cut at the end of its line, which ends the run.
     line_cut: bool,
+    /// A verb that ended the connection header: claimed if the next token opens the pair list.
+    claimable: Option<u64>,
     name_parts: u8,
     phase: Phase,
     partial: Option<Partial>,
@@ -264,7 +270,9 @@ impl Run {
             cred: false,
             secret: false,
             skimmed: start,
+            overlapping: false,
             line_cut: false,
+            claimable: None,
             name_parts: 0,
             phase: Phase::Header {
                 verb: false,
@@ -783,6 +791,16 @@ impl Run {
     }
 
     fn on_token(&mut self, cx: &mut Cx<'_, '_>, tok: &Token) -> Phase {
+        if let Some(at) = self.claimable {
+            match tok.kind {
+                Kind::Trivia => {}
+                Kind::Open => {
+                    cx.found.claims.push(at);
+                    self.claimable = None;
+                }
+                _ => self.claimable = None,
+            }
+        }
         match self.phase {
             Phase::Header { verb, plain } => self.header(cx, verb, plain, tok),
             Phase::Connection { if_words } => self.connection(cx, if_words, tok),
@@ -1006,11 +1024,14 @@ impl Run {
     }
 
     /// The token that ends a connection statement's header (`SET` in `ALTER CONNECTION c SET
-    /// (…)`): a verb there belongs to the statement and starts nothing (SPEC §8). A verb read
-    /// as the name does start its statement: the header may be a stray `CONNECTION` in a
-    /// literal, whose name is the next statement's verb.
+    /// (…)`): a verb there that opens the pair list belongs to the statement and starts nothing
+    /// (SPEC §8). Any other verb starts its statement: the header may be a stray `CONNECTION` in
+    /// a comment or a literal (`-- alter connection old` before `CREATE TABLE … WITH (…)` or
+    /// `SET 'sql.secrets.openai' = …`), whose name or end is the next statement's verb.
     fn header_end(&mut self, cx: &mut Cx<'_, '_>, tok: &Token) -> Phase {
-        claim(cx, tok.start, cx.word(tok));
+        if VERBS.iter().any(|v| cx.word(tok).eq_ignore_ascii_case(v)) {
+            self.claimable = Some(tok.start);
+        }
         self.body(cx, tok)
     }
 
@@ -1303,19 +1324,6 @@ impl Run {
             }
             _ => {}
         }
-    }
-}
-
-/// Notes a verb that a connection statement's header reads: it belongs to that statement and
-/// starts nothing (SPEC §8).
-fn claim(cx: &mut Cx<'_, '_>, at: u64, word: &[u8]) {
-    if [
-        "CREATE", "ALTER", "SET", "COPY", "UNLOAD", "CHANGE", "GRANT",
-    ]
-    .iter()
-    .any(|w| is(word, w))
-    {
-        cx.found.claims.push(at);
     }
 }
 

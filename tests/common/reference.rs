@@ -426,9 +426,9 @@ impl Statement<'_> {
         }
         self.connection =
             (!name.is_empty()).then(|| String::from_utf8_lossy(&name.join(&b'.')).into_owned());
-        // a verb that ends the header (the body's first token) belongs to it; one read as the
-        // name starts its own statement
-        if VERBS.iter().any(|w| word_is(s, &t, w)) {
+        // a verb that ends the header (the body's first token) and opens the pair list belongs
+        // to it; one read as the name, or followed by anything else, starts its own statement
+        if VERBS.iter().any(|w| word_is(s, &t, w)) && solid(s, t.end).k == K::Open {
             self.out.claims.push(t.start);
         }
         t
