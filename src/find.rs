@@ -1,10 +1,10 @@
 //! The ASCII-case-insensitive searches for the keywords, over whole windows.
 //!
-//! Candidates come from `regex-automata`'s prefilter (a vectorised multi-substring search,
-//! Teddy where the CPU has it) over every ASCII case variant of a short fragment of the keyword;
-//! each candidate is then compared with the whole keyword. The fragments are chosen for rarity:
-//! `cre`/`alt` for the verbs, and `ecti` inside CONNECTION, which `connector` and `config`
-//! do not hold.
+//! Candidates come from one vectorised multi-substring search (`regex-automata`'s prefilter:
+//! Teddy where the CPU has it, memmem for one pattern) over the haystack folded to lower case,
+//! a stretch at a time ([`Folded`]); each candidate is then compared with the whole keyword in
+//! the haystack itself. The fragments are chosen for rarity: the verbs' first three letters,
+//! and `ecti` inside CONNECTION, which `connector` and `config` do not hold.
 //!
 //! Invariant: [`verb`] and [`connection`] return the leftmost match at or after `from`, exactly
 //! as `(?i-u)create|alter` and `(?i-u)connection` would (tested against those regexes).
@@ -14,127 +14,114 @@ use std::sync::LazyLock;
 use regex_automata::util::prefilter::Prefilter;
 use regex_automata::{MatchKind, Span};
 
-/// A fragment of a keyword, where it stands in the keyword, and a search for it in any case.
-struct Fragment {
-    offset: usize,
+/// The first stretch folded, and the longest.
+const FIRST: usize = 256;
+const STRETCH: usize = 4096;
+
+/// A search for short lower-case patterns in any ASCII case. Each stretch of the haystack is
+/// copied with bit `0x20` set, which turns `A`–`Z` into `a`–`z` and no other byte into a
+/// letter, and searched by one prefilter: a set of keywords costs one vectorised search, not
+/// one per group of case variants. Stretches start short and double, so a search costs about
+/// the distance to what it finds.
+#[derive(Clone, Debug)]
+struct Folded {
     search: Prefilter,
+    /// The longest pattern: stretches overlap by one byte less.
+    longest: usize,
 }
 
-impl Fragment {
-    /// Searches for every ASCII case variant of each fragment; all must have `offset`.
-    fn new(fragments: &[&str], offset: usize) -> Fragment {
-        let mut variants = Vec::new();
-        for fragment in fragments {
-            let bytes = fragment.as_bytes();
-            for mask in 0..1u32 << bytes.len() {
-                let variant: Vec<u8> = (0..bytes.len())
-                    .map(|i| match mask >> i & 1 {
-                        1 => bytes[i].to_ascii_uppercase(),
-                        _ => bytes[i],
-                    })
-                    .collect();
-                variants.push(variant);
-            }
-        }
-        let search = Prefilter::new(MatchKind::LeftmostFirst, &variants)
-            .expect("a prefilter for a few short literals");
-        Fragment { offset, search }
+impl Folded {
+    /// `None` when there is nothing to search for. A pattern byte that is not a lower-case
+    /// letter must be as folded (`_` is `0x7f`).
+    fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Option<Folded> {
+        let longest = patterns.iter().map(|p| p.as_ref().len()).max()?;
+        let search = Prefilter::new(MatchKind::LeftmostFirst, patterns)?;
+        Some(Folded { search, longest })
     }
 
-    /// The first keyword start at or after `from` for which `is_at` holds, among the places
-    /// where the fragment stands `offset` bytes in.
-    fn find(&self, hay: &[u8], from: usize, is_at: impl Fn(usize) -> bool) -> Option<usize> {
-        let mut at = from.checked_add(self.offset)?;
-        while at < hay.len() {
-            let candidate = self.search.find(hay, Span::from(at..hay.len()))?.start;
-            let start = candidate - self.offset;
-            if is_at(start) {
-                return Some(start);
+    /// The first `Some` that `at` gives for a candidate, over the candidates at or after `from`
+    /// in order: the positions in `hay` where a pattern stands once folded.
+    fn find_map<T>(
+        &self,
+        hay: &[u8],
+        from: usize,
+        mut at: impl FnMut(usize) -> Option<T>,
+    ) -> Option<T> {
+        FOLDED.with_borrow_mut(|buf| {
+            let (mut start, mut len, mut next) = (from, FIRST, from);
+            while start < hay.len() {
+                let end = hay.len().min(start + len);
+                let folded = &mut buf[..end - start];
+                for (f, &b) in folded.iter_mut().zip(&hay[start..end]) {
+                    *f = b | 0x20;
+                }
+                let mut span = Span::from(next - start..folded.len());
+                while let Some(m) = self.search.find(folded, span) {
+                    let c = start + m.start;
+                    if let Some(found) = at(c) {
+                        return Some(found);
+                    }
+                    next = c + 1;
+                    span.start = m.start + 1;
+                }
+                if end == hay.len() {
+                    break;
+                }
+                // a pattern cut by the stretch's end is searched again in the next one
+                start = end + 1 - self.longest;
+                next = next.max(start);
+                len = (len * 2).min(STRETCH);
             }
-            at = candidate + 1;
-        }
-        None
+            None
+        })
     }
 }
 
-/// The verbs in groups of at most 16 case variants, so each search is a slim Teddy: `CREATE`
-/// and `ALTER` (the only ones with connections only), then the verbs of credential statements.
-static VERBS_BY_GROUP: LazyLock<[Fragment; 4]> = LazyLock::new(|| {
-    [
-        Fragment::new(&["cre", "alt"], 0),
-        Fragment::new(&["set", "cop"], 0),
-        Fragment::new(&["unl", "cha"], 0),
-        Fragment::new(&["gra"], 0),
-    ]
-});
-static CONNECTION: LazyLock<Fragment> = LazyLock::new(|| Fragment::new(&["ecti"], 4));
+thread_local! {
+    /// Where [`Folded`] folds a stretch (its candidates' checks search nothing themselves).
+    static FOLDED: std::cell::RefCell<[u8; STRETCH]> = const {
+        std::cell::RefCell::new([0; STRETCH])
+    };
+}
 
 /// The words that can start a statement the engine reads (SPEC §2 and §8).
 pub(crate) const VERBS: [&[u8]; 7] = [
     b"create", b"alter", b"set", b"copy", b"unload", b"change", b"grant",
 ];
 
-/// The first verb (`CREATE` or `ALTER`, and with `credentials` any of [`VERBS`]) over one
-/// window after another, remembering each group's next match so a search is
-/// not repeated for every match of another group.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct VerbCursor {
-    /// Per group `(from, at, end)`: its first match at or after `from` is at `at`
-    /// (`u64::MAX`: none before `end`, the end of the window searched). Absolute offsets.
-    memo: [Option<(u64, u64, u64)>; 4],
-}
+/// The verbs by their first three letters: `CREATE` and `ALTER` (the only ones with
+/// connections only), and all of them.
+static VERB_SEARCHES: LazyLock<[Folded; 2]> = LazyLock::new(|| {
+    let stems: Vec<&[u8]> = VERBS.iter().map(|v| &v[..3]).collect();
+    [&stems[..2], &stems[..]].map(|s| Folded::new(s).expect("verb stems"))
+});
+static CONNECTION: LazyLock<Folded> =
+    LazyLock::new(|| Folded::new(&[b"ecti"]).expect("one pattern"));
 
-impl VerbCursor {
-    /// The first verb starting at or after `from` in `hay`, which holds the input from `base`.
-    pub(crate) fn next(
-        &mut self,
-        hay: &[u8],
-        base: u64,
-        from: usize,
-        credentials: bool,
-    ) -> Option<usize> {
-        let groups = if credentials { 4 } else { 1 };
-        let (q, end) = (base + from as u64, base + hay.len() as u64);
-        let mut best = u64::MAX;
-        for (group, memo) in VERBS_BY_GROUP[..groups].iter().zip(&mut self.memo) {
-            let at = match *memo {
-                Some((f, a, _)) if f <= q && q <= a && a != u64::MAX => a,
-                Some((f, u64::MAX, e)) if f <= q && e == end => u64::MAX,
-                _ => {
-                    let a = group
-                        .find(hay, from, |i| {
-                            VERBS.iter().any(|v| starts_with_ignore_case(&hay[i..], v))
-                        })
-                        .map_or(u64::MAX, |i| base + i as u64);
-                    *memo = Some((q, a, end));
-                    a
-                }
-            };
-            best = best.min(at);
-        }
-        (best != u64::MAX).then(|| (best - base) as usize)
-    }
-}
+/// The longest verb (`UNLOAD`, `CHANGE`, `CREATE`).
+const VERB_LONGEST: usize = 6;
 
 /// The verbs of one input, found once and answered to every reader that asks (the reading as
 /// written and the scanners of SPEC §9 each walk the input at their own pace): every verb
 /// starting before `searched` (and not released) is in `found`.
 #[derive(Debug, Default)]
 pub(crate) struct VerbList {
-    cursor: VerbCursor,
     found: std::collections::VecDeque<u64>,
     searched: u64,
+    /// Verbs before this are in `found` (or released): a stretch searched again adds none twice.
+    fresh: u64,
 }
 
 impl VerbList {
     pub(crate) fn reset(&mut self, base: u64) {
-        self.cursor = VerbCursor::default();
         self.found.clear();
         self.searched = base;
+        self.fresh = base;
     }
 
-    /// As [`VerbCursor::next`]: the first verb starting at or after `from` in `hay`, which holds
-    /// the input from `base`.
+    /// The first verb (`CREATE` or `ALTER`, and with `credentials` any of [`VERBS`]) starting
+    /// at or after `from` in `hay`, which holds the input from `base`. The verbs are found a
+    /// stretch at a time, all of a stretch with one fold and search.
     pub(crate) fn next(
         &mut self,
         hay: &[u8],
@@ -143,30 +130,43 @@ impl VerbList {
         credentials: bool,
     ) -> Option<usize> {
         let q = base + from as u64;
+        let end = base + hay.len() as u64;
+        let verbs: &[&[u8]] = if credentials { &VERBS } else { &VERBS[..2] };
         loop {
             let i = self.found.partition_point(|&v| v < q);
             if let Some(&v) = self.found.get(i) {
                 return Some((v - base) as usize);
             }
-            let end = base + hay.len() as u64;
             let at = self.searched.max(base);
             if at >= end {
                 return None;
             }
-            match self
-                .cursor
-                .next(hay, base, (at - base) as usize, credentials)
-            {
-                Some(v) => {
-                    self.found.push_back(base + v as u64);
-                    self.searched = base + v as u64 + 1;
-                }
-                None => {
-                    // a verb that starts this close to the end may be cut: searched again later
-                    self.searched = self.searched.max(end.saturating_sub(5));
-                    return None;
-                }
+            // candidates up to `stop`, each compared with the verbs in the whole window
+            let stop = end.min(at + STRETCH as u64);
+            let to = hay.len().min((stop - base) as usize + VERB_LONGEST);
+            let (found, fresh) = (&mut self.found, &mut self.fresh);
+            VERB_SEARCHES[usize::from(credentials)].find_map(
+                &hay[..to],
+                (at - base) as usize,
+                |i| {
+                    let v = base + i as u64;
+                    if v >= stop {
+                        return Some(());
+                    }
+                    if v >= *fresh && verbs.iter().any(|w| starts_with_ignore_case(&hay[i..], w)) {
+                        found.push_back(v);
+                        *fresh = v + 1;
+                    }
+                    None
+                },
+            );
+            if stop == end {
+                // a verb that starts this close to the end may be cut: searched again later
+                self.searched = at.max(end.saturating_sub(VERB_LONGEST as u64 - 1));
+                let i = self.found.partition_point(|&v| v < q);
+                return self.found.get(i).map(|&v| (v - base) as usize);
             }
+            self.searched = stop;
         }
     }
 
@@ -180,8 +180,9 @@ impl VerbList {
 
 /// The first `CONNECTION` starting at or after `from`.
 pub(crate) fn connection(hay: &[u8], from: usize) -> Option<usize> {
-    CONNECTION.find(hay, from, |i| {
-        starts_with_ignore_case(&hay[i..], b"connection")
+    CONNECTION.find_map(hay, from.checked_add(4)?, |c| {
+        let i = c - 4;
+        starts_with_ignore_case(&hay[i..], b"connection").then_some(i)
     })
 }
 
@@ -192,7 +193,7 @@ pub(crate) fn connection(hay: &[u8], from: usize) -> Option<usize> {
 /// candidate is compared whole, so a body with none of them is skimmed, not read.
 #[derive(Clone, Debug)]
 pub(crate) struct Triggers {
-    search: Option<Prefilter>,
+    search: Option<Folded>,
     /// Per stem (lower case): the texts that hold it, where, and how they are compared.
     stems: Vec<Stem>,
 }
@@ -209,9 +210,10 @@ struct Trigger {
 }
 
 /// Stems for the default fragments that are rarer in SQL than their first bytes (`cre` would
-/// stop at every `CREATE`, `htt` at every URL).
+/// stop at every `CREATE`, `htt` at every URL, and `oke` inside `token` at every Kafka
+/// `broker`).
 const STEMS: &[&[u8]] = &[
-    b"ssw", b"ecr", b"oke", b"key", b"den", b"aas", b"uth", b"hea",
+    b"ssw", b"ecr", b"tok", b"key", b"den", b"aas", b"uth", b"hea",
 ];
 
 impl Triggers {
@@ -250,27 +252,18 @@ impl Triggers {
                 None => stems.push((key, vec![(trigger, at)])),
             }
         }
+        // each stem as folded (`Folded`), with `-`, `_` and `.` standing for one another
         let mut variants: Vec<Vec<u8>> = Vec::new();
         for (stem, _) in &stems {
-            let stem: Vec<u8> = stem.iter().copied().filter(|&b| b != 0).collect();
             let mut these: Vec<Vec<u8>> = vec![Vec::new()];
-            for &b in &stem {
-                let options: Vec<u8> = match b {
-                    b'-' | b'_' | b'.' => vec![b'-', b'_', b'.'],
-                    b if b.is_ascii_alphabetic() => {
-                        vec![b.to_ascii_lowercase(), b.to_ascii_uppercase()]
-                    }
-                    b => vec![b],
+            for &b in stem.iter().take_while(|&&b| b != 0) {
+                let options: &[u8] = match b {
+                    b'-' | b'_' | b'.' => &[b'-', b'_' | 0x20, b'.'],
+                    b => &[b | 0x20],
                 };
                 these = these
                     .iter()
-                    .flat_map(|v| {
-                        options.iter().map(move |&o| {
-                            let mut v = v.clone();
-                            v.push(o);
-                            v
-                        })
-                    })
+                    .flat_map(|v| options.iter().map(move |&o| [&v[..], &[o]].concat()))
                     .collect();
             }
             variants.extend(these);
@@ -278,7 +271,7 @@ impl Triggers {
         variants.sort();
         variants.dedup();
         Triggers {
-            search: Prefilter::new(MatchKind::LeftmostFirst, &variants),
+            search: Folded::new(&variants),
             stems,
         }
     }
@@ -286,16 +279,9 @@ impl Triggers {
     /// The start of the first trigger that covers a position at or after `from` (it may start
     /// a little before `from`); one the window cuts (`!eof`) counts.
     pub(crate) fn find(&self, hay: &[u8], from: usize, eof: bool) -> Option<usize> {
-        let search = self.search.as_ref()?;
-        let mut at = from;
-        while at < hay.len() {
-            let c = search.find(hay, Span::from(at..hay.len()))?.start;
-            if let Some(start) = self.at(hay, c, eof) {
-                return Some(start);
-            }
-            at = c + 1;
-        }
-        None
+        self.search
+            .as_ref()?
+            .find_map(hay, from, |c| self.at(hay, c, eof))
     }
 
     /// The start of a trigger whose stem stands at `c`.
@@ -337,9 +323,9 @@ fn starts_with_ignore_case(hay: &[u8], word: &[u8]) -> bool {
 }
 
 #[cfg(test)]
-/// The first verb at or after `from` (tests only: the readers keep a [`VerbCursor`]).
+/// The first verb at or after `from` (tests only: the readers keep a [`VerbList`]).
 fn verb(hay: &[u8], from: usize, credentials: bool) -> Option<usize> {
-    VerbCursor::default().next(hay, 0, from, credentials)
+    VerbList::default().next(hay, 0, from, credentials)
 }
 
 #[cfg(test)]
@@ -374,6 +360,41 @@ mod tests {
                 [p + 17, p + 30],
                 "pad {pad}"
             );
+        }
+    }
+
+    #[test]
+    fn keywords_across_every_stretch_boundary_are_found() {
+        // stretches of 256, 512, 1024, 2048, then 4096 bytes, each overlapping the next by the
+        // longest pattern less one byte
+        let mut ends = vec![];
+        let (mut start, mut len) = (0, FIRST);
+        while start < 20_000 {
+            ends.push(start + len);
+            start += len - 2;
+            len = (len * 2).min(STRETCH);
+        }
+        // and the verbs' stretches, one after another from the start
+        ends.extend((1..5).map(|k| k * STRETCH));
+        let triggers = Triggers::new(&[b"password".to_vec(), b"api-key".to_vec()], &[]);
+        for end in ends {
+            for at in end - 12..end + 4 {
+                for word in ["CrEaTe", "SET", "ConNection", "PassWord", "API_KEY"] {
+                    // lower-case letters that fold to nothing searched, and a near miss
+                    let hay = format!("{}{word} {}", "q@_".repeat(at).get(..at).unwrap(), "crea ");
+                    let hay = hay.as_bytes();
+                    let want = |w: &str| (w == word).then_some(at);
+                    let verb_at = verb(hay, 0, true);
+                    assert_eq!(verb_at, want("CrEaTe").or(want("SET")), "{word} at {at}");
+                    assert_eq!(connection(hay, 0), want("ConNection"), "{word} at {at}");
+                    let trigger = want("PassWord").or(want("API_KEY"));
+                    assert_eq!(triggers.find(hay, 0, true), trigger, "{word} at {at}");
+                    // and from every position before it in the same stretch
+                    if let Some(v) = verb_at {
+                        assert_eq!(verb(hay, v.saturating_sub(300), true), Some(v));
+                    }
+                }
+            }
         }
     }
 
@@ -434,19 +455,16 @@ mod tests {
                 }
                 v
             };
-            // one cursor over a first window and then the whole input, as the stream uses it
+            // one list over a first window and then the whole input, as the stream uses it
             let cut = cut.min(hay.len());
-            let mut cursor = VerbCursor::default();
+            let mut list = VerbList::default();
             let mut got = Vec::new();
             let mut at = 0;
-            while let Some(i) = cursor.next(&hay[..cut], 0, at, true) {
-                if i + 7 > cut {
-                    break; // a window's last bytes may hold a verb cut short
-                }
+            while let Some(i) = list.next(&hay[..cut], 0, at, true) {
                 got.push(i);
                 at = i + 1;
             }
-            while let Some(i) = cursor.next(&hay, 0, at, true) {
+            while let Some(i) = list.next(&hay, 0, at, true) {
                 got.push(i);
                 at = i + 1;
             }
