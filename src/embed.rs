@@ -505,34 +505,32 @@ impl JsonScan {
 mod tests {
     use super::*;
 
+    /// The regions one scanner reports over the whole of `text`, as text.
+    macro_rules! regions {
+        ($scanner:ty, $text:expr, $redactor:expr) => {{
+            let (text, mut out): (&str, Vec<String>) = ($text, Vec::new());
+            <$scanner>::default().scan(
+                text.as_bytes(),
+                0,
+                true,
+                $redactor.policy(),
+                &mut find::VerbList::default(),
+                |r| out.push(text[r.start as usize..r.end as usize].to_string()),
+            );
+            out
+        }};
+    }
+
     fn json_regions(text: &str) -> Vec<String> {
-        let mut scan = JsonScan::default();
-        let mut out = Vec::new();
-        let redactor = crate::Redactor::new();
-        scan.scan(
-            text.as_bytes(),
-            0,
-            true,
-            redactor.policy(),
-            &mut find::VerbList::default(),
-            |r| out.push(text[r.start as usize..r.end as usize].to_string()),
-        );
-        out
+        regions!(JsonScan, text, crate::Redactor::new())
     }
 
     fn sql_regions(text: &str, lines: bool) -> Vec<String> {
-        let mut scan = SqlScan::default();
-        let mut out = Vec::new();
-        let redactor = crate::Redactor::builder().lines(lines).build();
-        scan.scan(
-            text.as_bytes(),
-            0,
-            true,
-            redactor.policy(),
-            &mut find::VerbList::default(),
-            |r| out.push(text[r.start as usize..r.end as usize].to_string()),
-        );
-        out
+        regions!(
+            SqlScan,
+            text,
+            crate::Redactor::builder().lines(lines).build()
+        )
     }
 
     #[test]
