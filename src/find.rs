@@ -187,10 +187,10 @@ pub(crate) fn connection(hay: &[u8], from: usize) -> Option<usize> {
 }
 
 /// Where a credential statement's body may hold something to mask: a fragment of the rule (in
-/// any case, `_` and `.` for `-`), a key the user added, or `IDENTIFIED`. Candidates come from a
-/// prefilter over every case variant of a three-byte stem taken from inside each (for the
-/// default fragments, eight stems cover all sixteen: `key` is in seven of them), and each
-/// candidate is compared whole, so a body with none of them is skimmed, not read.
+/// any case, `_` and `.` for `-`), a key the user added, or `IDENTIFIED`. Candidates come from
+/// one folded search ([`Folded`]) for a three-byte stem taken from inside each (for the default
+/// fragments, eight stems cover all sixteen: `key` is in seven of them), and each candidate is
+/// compared whole, so a body with none of them is skimmed, not read.
 #[derive(Clone, Debug)]
 pub(crate) struct Triggers {
     search: Option<Folded>,
@@ -389,7 +389,7 @@ mod tests {
                     assert_eq!(connection(hay, 0), want("ConNection"), "{word} at {at}");
                     let trigger = want("PassWord").or(want("API_KEY"));
                     assert_eq!(triggers.find(hay, 0, true), trigger, "{word} at {at}");
-                    // and from every position before it in the same stretch
+                    // and from 300 bytes before it, where the first stretch starts elsewhere
                     if let Some(v) = verb_at {
                         assert_eq!(verb(hay, v.saturating_sub(300), true), Some(v));
                     }
