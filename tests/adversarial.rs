@@ -310,3 +310,47 @@ fn a_verb_after_a_stray_connection_header_starts_its_statement_unless_it_opens_t
         common::check_cuts(header.as_bytes(), &[]);
     }
 }
+
+/// Found by fuzzing (redact_bytes): a JSON string left open to the end of the input (`"` before
+/// `password\"`) holds a statement whose value, read through the string, abuts a value of the
+/// SQL reading. Read whole, the two are one mask reported by the larger value; in a stream,
+/// the first mask is written before the string's reading ends, and the second comes out as a
+/// mask of its own (SPEC section 9's open questions: partial overlaps, a JSON string cut
+/// short).
+const OPEN_JSON_STRING_BESIDE_A_SQL_VALUE: &[u8] =
+    b"SET\"password\\\" N''\x00SET/ \\\"password\\\" ''' 'e";
+
+#[test]
+fn an_open_json_string_beside_a_sql_value_masks_the_same_bytes_however_cut() {
+    let input = OPEN_JSON_STRING_BESIDE_A_SQL_VALUE;
+    let masked = |spans: Vec<std::ops::Range<usize>>| {
+        let mut bytes = vec![false; input.len()];
+        for span in spans {
+            bytes[span].iter_mut().for_each(|b| *b = true);
+        }
+        bytes
+    };
+    for redactor in [
+        sqlredact::Redactor::new(),
+        sqlredact::Redactor::builder().lines(true).build(),
+        sqlredact::Redactor::builder()
+            .strict(true)
+            .mask("it's")
+            .build(),
+    ] {
+        let whole = redactor.redact_bytes(input);
+        let want = masked(whole.secrets().iter().map(|s| s.span()).collect());
+        assert!(want.iter().any(|&b| b), "the password value is masked");
+        for cut in 1..input.len() {
+            let out = common::stream_cut(&redactor, input, &[cut]);
+            let got = masked(out.secrets.iter().map(|s| s.span()).collect());
+            assert_eq!(got, want, "cut at {cut}: the same bytes are masked");
+        }
+    }
+}
+
+#[test]
+#[ignore = "known, open on issue #10: the stream writes two adjacent masks where the whole input has one"]
+fn an_open_json_string_beside_a_sql_value_reads_the_same_however_cut() {
+    common::check_every_cut(OPEN_JSON_STRING_BESIDE_A_SQL_VALUE);
+}
