@@ -86,8 +86,6 @@ pub(crate) struct Engine {
     /// [`Run::overlapping`] for those still read).
     overlapped: bool,
     collect: bool,
-    /// Verbs a connection statement's header read before they were reached (in order).
-    claimed: Vec<u64>,
 }
 
 impl Engine {
@@ -108,7 +106,6 @@ impl Engine {
             last_warning: None,
             overlapped: false,
             collect,
-            claimed: Vec::new(),
         }
     }
 
@@ -125,7 +122,6 @@ impl Engine {
         self.last_mask_end = base;
         self.last_warning = None;
         self.overlapped = false;
-        self.claimed.clear();
         self.found.already.clear();
     }
 
@@ -203,11 +199,6 @@ impl Engine {
             match (behind, self.next) {
                 (b, Some((start, line))) if b.is_none_or(|i| self.runs[i].pos() >= start) => {
                     self.next = None;
-                    // a connection statement's header read this verb: it starts nothing
-                    self.claimed.retain(|&c| c >= start);
-                    if self.claimed.first() == Some(&start) {
-                        continue;
-                    }
                     let mut run = Run::new(start, line, self.collect);
                     run.overlapping = self.runs.iter().any(|r| !r.is_done());
                     self.runs.push(run);
@@ -234,17 +225,16 @@ impl Engine {
                         }
                         Step::Done => {}
                     }
+                    // A verb a connection statement's header claims belongs to it: its run
+                    // stops. The claim comes with the `(` after the verb, and no run reads a
+                    // token past a verb whose run has not started (`limit`), so that run exists
+                    // (or has already ended).
                     for claim in self.found.claims.drain(..) {
-                        match self.runs.iter_mut().find(|r| r.start == claim) {
-                            Some(run) => {
-                                // the verb belongs to the connection statement: no overlap
-                                run.overlapping = false;
-                                run.stop()
-                            }
-                            None => self.claimed.push(claim),
+                        if let Some(run) = self.runs.iter_mut().find(|r| r.start == claim) {
+                            run.overlapping = false;
+                            run.stop()
                         }
                     }
-                    self.claimed.sort_unstable();
                     if self.runs[i].is_done() {
                         self.overlapped |= self.runs[i].overlapping;
                         self.found.forget(self.runs[i].start);
