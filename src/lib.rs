@@ -1,5 +1,7 @@
-//! Masks credentials in Flink SQL `CREATE CONNECTION` / `ALTER CONNECTION` statements, wherever
-//! they stand: in scripts, log lines, JSON records, comments.
+//! Masks credentials in SQL statements wherever they stand (scripts, log lines, JSON records,
+//! comments): Flink `CREATE CONNECTION` / `ALTER CONNECTION`, and the other statements that carry
+//! them (`CREATE TABLE … WITH ('password' = …)`, `SET 'sql.secrets.…'`, `IDENTIFIED BY`,
+//! `CREDENTIALS`, `CREATE SECRET`, …).
 //!
 //! ```
 //! let r = sqlredact::redact(
@@ -45,10 +47,17 @@
 //!
 //! # Scope
 //!
-//! - Only the values of keys in the sensitive list ([`DEFAULT_KEYS`] plus the keys you add) in
-//!   `CREATE`/`ALTER … CONNECTION` statements. A misspelled key (`'ap-key'`) is a near miss:
+//! - In `CREATE`/`ALTER … CONNECTION` statements: the values of keys in the sensitive list
+//!   ([`DEFAULT_KEYS`] plus the keys you add). A misspelled key (`'ap-key'`) is a near miss:
 //!   reported as a [`Warning`] and left unmasked, unless [`RedactorBuilder::strict`] is set.
-//!   Other statements (`CREATE TABLE … WITH ('password' = …)`) are not touched.
+//! - In the other statements that start `CREATE`, `ALTER`, `SET`, `COPY`, `UNLOAD`, `CHANGE` or
+//!   `GRANT` (to the next `;`): literal values of keys that contain a fragment of
+//!   [`SENSITIVE_FRAGMENTS`] (Flink's rule: `'properties.sasl.jaas.config'`, `AWS_SECRET_KEY`)
+//!   or are in the sensitive list, with or without a separator (`PASSWORD 'p'`), and the values
+//!   of `IDENTIFIED BY`, `CREATE SECRET … AS` and `SET PASSWORD … =`. A bare name after `=`
+//!   (`WHERE token = t.token`), a column definition and a reference to a stored secret
+//!   (`PASSWORD = SECRET pg_pass`) are left alone; [`Secret::connection`] is `None` there.
+//!   [`RedactorBuilder::connections_only`] limits the engine to connection statements.
 //! - Keys longer than 256 bytes, and pairs whose parts are more than 1 MiB of comments apart,
 //!   are not recognised as pairs.
 //! - Inside JSON records, `\n`, `\r`, `\t` written as two characters are white space and

@@ -77,7 +77,8 @@ impl Secret<'_> {
         &self.value
     }
 
-    /// The connection name (`cat.db.conn`), or `None` where the statement names none.
+    /// The connection name (`cat.db.conn`); `None` outside connection statements (SPEC §8) and
+    /// where a connection statement names none.
     pub fn connection(&self) -> Option<&str> {
         self.connection.as_deref()
     }
