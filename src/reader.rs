@@ -523,14 +523,14 @@ impl Run {
         let start = (self.pos - cx.base) as usize;
         // `bound`: where the phase is known to be `Body` (outside literals)
         let (mut at, mut bound) = (start, start);
+        // The skim never steps past `end`, so the first trigger after where it stands stays
+        // this one. A trigger that starts before `start` is in a word that starts after it.
+        let end = stop.min(next_trigger(cx, start).max(start));
         let resume = loop {
             if at >= stop {
                 self.skimmed = cx.base + stop as u64;
                 break bound;
             }
-            // a trigger that starts before `at` is in a word that starts after `bound`
-            let trigger = next_trigger(cx, at).max(at);
-            let end = stop.min(trigger);
             let significant = win[at..end]
                 .iter()
                 .position(|&b| matches!(b, b'\'' | b'"' | b'`' | b';' | b'-' | b'/' | b'\\'))
