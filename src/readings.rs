@@ -728,7 +728,19 @@ impl<'w> Overlay<'_, '_, 'w> {
         }
         self.absorb();
         self.write_mask();
-        self.close(Some(secret));
+        match &mut self.st.group {
+            // A region not read yet (a JSON string still open in a stream) may hold values
+            // that start inside the group: it closes once the text reaches its end.
+            Some(g) if g.end > self.st.safe => {
+                if g.best
+                    .as_ref()
+                    .is_none_or(|b| !better(b, b.form, &secret, Form::Plain))
+                {
+                    g.best = Some(secret.into_owned());
+                }
+            }
+            _ => self.close(Some(secret)),
+        }
     }
 
     fn warning_now(&mut self, warning: Warning) {
