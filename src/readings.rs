@@ -512,10 +512,9 @@ impl<'w> Overlay<'_, '_, 'w> {
         };
         self.st.pos = g.end;
         let mut secret = match (raw, g.best) {
-            (Some(r), Some(b)) if better(&b, b.form, &r, Form::Plain) => b,
-            (Some(r), _) => r,
-            (None, Some(b)) => b,
-            (None, None) => return,
+            (Some(r), b) if raw_reports(b.as_ref(), &r) => r,
+            (_, Some(b)) => b,
+            (_, None) => return,
         };
         // values of two readings that overlap, neither inside the other, are masked as one,
         // reported by the larger: its span is then more than its value
@@ -553,6 +552,12 @@ fn remember(recent: &mut VecDeque<(u64, u64)>, key: Option<(u64, u64)>) {
 fn better(a: &Secret, fa: Form, b: &Secret, fb: Form) -> bool {
     let (la, lb) = (a.end - a.start, b.end - b.start);
     la > lb || la == lb && fa.rank() < fb.rank()
+}
+
+/// Whether the reading as written's value `raw` reports a group rather than `best`, the
+/// embedded value that reports it so far.
+fn raw_reports(best: Option<&Secret>, raw: &Secret) -> bool {
+    best.is_none_or(|b| !better(b, b.form, raw, Form::Plain))
 }
 
 /// What the reading as written wrote past `safe`, waiting until the regions there are read.
@@ -718,11 +723,7 @@ impl<'w> Overlay<'_, '_, 'w> {
             g.raw_open = false;
             g.end = g.end.max(secret.end);
             g.line.get_or_insert(secret.line);
-            if !g.written
-                && g.best
-                    .as_ref()
-                    .is_none_or(|b| !better(b, b.form, &secret, Form::Plain))
-            {
+            if !g.written && raw_reports(g.best.as_ref(), &secret) {
                 g.form = Form::Plain;
             }
         }
@@ -732,10 +733,7 @@ impl<'w> Overlay<'_, '_, 'w> {
             // A region not read yet (a JSON string still open in a stream) may hold values
             // that start inside the group: it closes once the text reaches its end.
             Some(g) if g.end > self.st.safe => {
-                if g.best
-                    .as_ref()
-                    .is_none_or(|b| !better(b, b.form, &secret, Form::Plain))
-                {
+                if raw_reports(g.best.as_ref(), &secret) {
                     g.best = Some(secret.into_owned());
                 }
             }
