@@ -517,8 +517,8 @@ impl Run {
     /// before where it stops: after each of them every credential statement's phase is `Body`,
     /// as here, so what follows reads as if every token before had been read, and what was
     /// stepped over holds no key a credential statement masks.
-    // Kept out of `step`: inlined there, it costs every other token registers (callgrind, 4 MiB:
-    // `script` 73.0 M -> 71.4 M instructions, `families` 330.3 M -> 318.6 M, `dense` 531 M -> 513 M).
+    // Kept out of `step`: inlined there, it costs every other token's step registers
+    // (BENCHMARKS.md, run I).
     #[inline(never)]
     fn skim(&mut self, cx: &mut Cx<'_, '_>, limit: u64) {
         let win = cx.win;
