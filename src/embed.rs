@@ -233,10 +233,11 @@ fn next_verb(
     base: u64,
     from: usize,
     limit: usize,
+    eof: bool,
     credentials: bool,
 ) -> Option<usize> {
     verbs
-        .next(win, base, from, credentials)
+        .next(win, base, from, eof, credentials)
         .filter(|&v| v < limit)
 }
 
@@ -288,7 +289,7 @@ impl SqlScan {
         loop {
             let at = (self.at - base) as usize;
             let Some((start, doubled)) = self.open else {
-                let found = next_verb(verbs, win, base, at, limit, credentials);
+                let found = next_verb(verbs, win, base, at, limit, eof, credentials);
                 let Some(v) = found else {
                     self.at = base + limit.max(at) as u64;
                     return self.at;
@@ -416,7 +417,7 @@ impl JsonScan {
             }
             // outside a region: go to the line of the next statement word, and walk that
             // line's JSON from its start (or from here) to the word
-            let target = next_verb(verbs, win, base, at, limit, credentials);
+            let target = next_verb(verbs, win, base, at, limit, eof, credentials);
             let to = target.unwrap_or(limit.max(at));
             let from = match memchr::memrchr(b'\n', &win[at..to]) {
                 Some(i) => {

@@ -173,7 +173,7 @@ impl Engine {
         for (_, secret) in &mut self.found.secrets {
             secret.own(win, base);
         }
-        self.keep(win, base, policy)
+        self.keep(win, base, eof, policy)
     }
 
     /// Starts a run at each occurrence before `scan_to` and advances the runs, the one furthest
@@ -248,8 +248,8 @@ impl Engine {
     }
 
     /// The first position a later window must still hold; lines are counted up to it, so
-    /// positions before it are never needed again.
-    fn keep(&mut self, win: &[u8], base: u64, policy: &Policy) -> u64 {
+    /// positions before it are never needed again (at the end of the input none are).
+    fn keep(&mut self, win: &[u8], base: u64, eof: bool, policy: &Policy) -> u64 {
         let end = base + win.len() as u64;
         let mut keep = self.out.min(self.search_from.saturating_sub(2).max(base));
         if let Some((start, _)) = self.next {
@@ -262,7 +262,9 @@ impl Engine {
             keep = keep.min(self.out.max(start));
         }
         let keep = keep.max(base).min(end);
-        self.count_lines(win, base, keep);
+        if !eof {
+            self.count_lines(win, base, keep);
+        }
         keep
     }
 
@@ -291,7 +293,7 @@ impl Engine {
         while self.search_from < scan_to {
             let from = (self.search_from - base) as usize;
             let found = verbs
-                .next(win, base, from, !connections_only)
+                .next(win, base, from, eof, !connections_only)
                 .filter(|&s| base + (s as u64) < scan_to);
             let Some(at) = found else {
                 self.search_from = scan_to;

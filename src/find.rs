@@ -120,13 +120,14 @@ impl VerbList {
     }
 
     /// The first verb (`CREATE` or `ALTER`, and with `credentials` any of [`VERBS`]) starting
-    /// at or after `from` in `hay`, which holds the input from `base`. The verbs are found a
-    /// stretch at a time, all of a stretch with one fold and search.
+    /// at or after `from` in `hay`, which holds the input from `base` (to its end with `eof`).
+    /// The verbs are found a stretch at a time, all of a stretch with one fold and search.
     pub(crate) fn next(
         &mut self,
         hay: &[u8],
         base: u64,
         from: usize,
+        eof: bool,
         credentials: bool,
     ) -> Option<usize> {
         let q = base + from as u64;
@@ -162,7 +163,12 @@ impl VerbList {
             );
             if stop == end {
                 // a verb that starts this close to the end may be cut: searched again later
-                self.searched = at.max(end.saturating_sub(VERB_LONGEST as u64 - 1));
+                // (not at the end of the input: every reader would search it again)
+                self.searched = if eof {
+                    end
+                } else {
+                    at.max(end.saturating_sub(VERB_LONGEST as u64 - 1))
+                };
                 let i = self.found.partition_point(|&v| v < q);
                 return self.found.get(i).map(|&v| (v - base) as usize);
             }
@@ -325,7 +331,7 @@ fn starts_with_ignore_case(hay: &[u8], word: &[u8]) -> bool {
 #[cfg(test)]
 /// The first verb at or after `from` (tests only: the readers keep a [`VerbList`]).
 fn verb(hay: &[u8], from: usize, credentials: bool) -> Option<usize> {
-    VerbList::default().next(hay, 0, from, credentials)
+    VerbList::default().next(hay, 0, from, true, credentials)
 }
 
 #[cfg(test)]
@@ -460,11 +466,11 @@ mod tests {
             let mut list = VerbList::default();
             let mut got = Vec::new();
             let mut at = 0;
-            while let Some(i) = list.next(&hay[..cut], 0, at, true) {
+            while let Some(i) = list.next(&hay[..cut], 0, at, false, true) {
                 got.push(i);
                 at = i + 1;
             }
-            while let Some(i) = list.next(&hay, 0, at, true) {
+            while let Some(i) = list.next(&hay, 0, at, true, true) {
                 got.push(i);
                 at = i + 1;
             }

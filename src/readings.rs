@@ -128,8 +128,11 @@ impl Readings {
             let line = count_to(counter, win, base, region.start);
             self.read_region(win, base, region, line, form, policy, &mut found);
         }
-        count_to(&mut self.json_line, win, base, json_keep);
-        count_to(&mut self.sql_line, win, base, sql_keep);
+        if !eof {
+            // for the regions of later windows (at the end of the input there are none)
+            count_to(&mut self.json_line, win, base, json_keep);
+            count_to(&mut self.sql_line, win, base, sql_keep);
+        }
         // a value that another reading sees as the mask literal is masked already, whichever
         // window either was found in
         let pos = self.combine.pos;

@@ -526,14 +526,17 @@ impl Redactor {
         thread_local! {
             static READINGS: std::cell::RefCell<Option<Readings>> = const { std::cell::RefCell::new(None) };
         }
-        let mut readings = READINGS
-            .with(|e| e.borrow_mut().take())
-            .unwrap_or_else(|| Readings::new(0, 1, true));
-        readings.reset(0, 1);
-        readings.advance(sql, 0, true, &self.policy, sink);
-        let overlapped = readings.overlapped();
-        READINGS.with(|e| *e.borrow_mut() = Some(readings));
-        overlapped
+        let mut read = |readings: &mut Readings| {
+            readings.reset(0, 1);
+            readings.advance(sql, 0, true, &self.policy, sink);
+            readings.overlapped()
+        };
+        // Read in place: moving the state out and back copied all of it on every call. Should
+        // the state be in use (a call made while another runs on this thread), a fresh one.
+        READINGS.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut slot) => read(slot.get_or_insert_with(|| Readings::new(0, 1, true))),
+            Err(_) => read(&mut Readings::new(0, 1, true)),
+        })
     }
 }
 
