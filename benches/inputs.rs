@@ -260,6 +260,12 @@ pub fn one_statement() -> (String, usize) {
     (s, 1)
 }
 
+/// One log line without a statement, as most lines a library call masks are.
+pub fn one_line() -> (String, usize) {
+    let s = "2026-12-04 20:46:25.118 INFO  [worker-3] ordersProcessor - processed 4182 records from 'orders' in 37 ms; user's checkpoint ok\n".to_string();
+    (s, 0)
+}
+
 /// Adversarial shapes: `(name, input, secrets)`.
 pub fn adversarial(size: usize) -> Vec<(&'static str, Vec<u8>, usize)> {
     let repeat = |unit: &[u8]| unit.repeat(size / unit.len());

@@ -112,6 +112,8 @@ fn shapes(c: &mut Criterion) {
     compare_with(c, "families", &families, n, true, families_one_liner());
     let (one, n) = inputs::one_statement();
     compare(c, "one_statement", &one, n, true);
+    let (line, n) = inputs::one_line();
+    compare(c, "one_line", &line, n, true);
 }
 
 /// The fastest of a few runs of `f`.

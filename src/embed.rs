@@ -419,6 +419,11 @@ impl JsonScan {
             // line's JSON from its start (or from here) to the word
             let target = next_verb(verbs, win, base, at, limit, eof, credentials);
             let to = target.unwrap_or(limit.max(at));
+            if target.is_none() && eof {
+                // no region starts before the end: the JSON state is not needed again
+                self.at = base + to as u64;
+                return self.at;
+            }
             let from = match memchr::memrchr(b'\n', &win[at..to]) {
                 Some(i) => {
                     self.in_string = false;
