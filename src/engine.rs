@@ -247,8 +247,9 @@ impl Engine {
         }
     }
 
-    /// The first position a later window must still hold; lines are counted up to it, so
-    /// positions before it are never needed again (at the end of the input none are).
+    /// The first position a later window must still hold. Lines are counted up to it, so
+    /// positions before it are never needed again; at the end of the input there is no later
+    /// window, and nothing is counted.
     fn keep(&mut self, win: &[u8], base: u64, eof: bool, policy: &Policy) -> u64 {
         let end = base + win.len() as u64;
         let mut keep = self.out.min(self.search_from.saturating_sub(2).max(base));
