@@ -18,7 +18,7 @@
 
 use crate::find;
 use crate::found::Found;
-use crate::lexer;
+use crate::lexer::Lines;
 use crate::reader::{Run, Step};
 use crate::redact::Policy;
 use crate::secret::{Secret, Warning};
@@ -72,9 +72,8 @@ pub(crate) struct Engine {
     /// At the end of the input: where the next `CONNECTION` after the last occurrence found
     /// starts (`u64::MAX`: none), if known.
     connection_at: Option<u64>,
-    /// Newlines are counted up to here.
-    line_at: u64,
-    line: u64,
+    /// The line of the last occurrence found.
+    lines: Lines,
     /// Bytes before this are written.
     out: u64,
     /// A mask written whose end is still growing: `(run start, span start, written at)`.
@@ -98,8 +97,7 @@ impl Engine {
             search_from: base,
             next: None,
             connection_at: None,
-            line_at: base,
-            line,
+            lines: Lines::new(base, line),
             out: base,
             open: None,
             last_mask_end: base,
@@ -115,8 +113,7 @@ impl Engine {
         self.found.clear();
         self.search_from = base;
         self.next = None;
-        self.line_at = base;
-        self.line = line;
+        self.lines = Lines::new(base, line);
         self.out = base;
         self.open = None;
         self.last_mask_end = base;
@@ -264,17 +261,9 @@ impl Engine {
         }
         let keep = keep.max(base).min(end);
         if !eof {
-            self.count_lines(win, base, keep);
+            self.lines.of(win, base, keep);
         }
         keep
-    }
-
-    fn count_lines(&mut self, win: &[u8], base: u64, to: u64) {
-        if to > self.line_at {
-            let from = (self.line_at - base) as usize;
-            self.line += lexer::count_newlines(&win[from..(to - base) as usize]);
-            self.line_at = to;
-        }
     }
 
     /// The next `CREATE`/`ALTER` starting before `scan_to` that is not glued to a word before
@@ -323,8 +312,7 @@ impl Engine {
                         return None;
                     }
                 }
-                self.count_lines(win, base, start);
-                return Some((start, self.line));
+                return Some((start, self.lines.of(win, base, start)));
             }
         }
         None

@@ -290,6 +290,35 @@ pub(crate) fn scan_bare(bytes: &[u8], from: usize, eof: bool) -> Scan {
     }
 }
 
+/// A line number carried forward through the input: `line` is the line of `at`. Each reader
+/// keeps one and asks only forward, so every `\n` is counted once per reader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Lines {
+    pub(crate) at: u64,
+    pub(crate) line: u64,
+}
+
+impl Lines {
+    pub(crate) fn new(at: u64, line: u64) -> Lines {
+        Lines { at, line }
+    }
+
+    /// The line of `to`, counting the `\n` bytes from `at` (`win` holds the input from `base`
+    /// and both positions). A `to` before `at` gives the line of `at`.
+    pub(crate) fn of(&mut self, win: &[u8], base: u64, to: u64) -> u64 {
+        if to > self.at {
+            debug_assert!(
+                self.at >= base,
+                "lines were counted up to what the window holds"
+            );
+            let from = (self.at.max(base) - base) as usize;
+            self.line += count_newlines(&win[from..(to - base) as usize]);
+            self.at = to;
+        }
+        self.line
+    }
+}
+
 /// Number of `\n` bytes.
 pub(crate) fn count_newlines(bytes: &[u8]) -> u64 {
     // the vector code pays for its set-up from a few dozen bytes on (measured on `script`: the

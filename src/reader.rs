@@ -22,7 +22,7 @@ use std::borrow::Cow;
 use crate::find::VERBS;
 use crate::found::{Found, Pending, Text};
 use crate::keys::{self, KeyClass};
-use crate::lexer::{self, Lexed, Lexer, Scan, Tok};
+use crate::lexer::{self, Lexed, Lexer, Lines, Scan, Tok};
 use crate::redact::Policy;
 use crate::secret::Warning;
 
@@ -232,9 +232,8 @@ pub(crate) struct Run {
     /// Where the `CREATE`/`ALTER` word starts.
     pub start: u64,
     pos: u64,
-    /// Newlines are counted up to `line_pos`, which is on line `line`.
-    line_pos: u64,
-    line: u64,
+    /// The line of the last position asked for.
+    lines: Lines,
     depth: u32,
     opened: bool,
     collect: bool,
@@ -262,8 +261,7 @@ impl Run {
         Run {
             start,
             pos: start,
-            line_pos: start,
-            line,
+            lines: Lines::new(start, line),
             depth: 0,
             opened: false,
             collect,
@@ -293,7 +291,7 @@ impl Run {
     /// The earliest byte this run still reads: where it goes on, and the text it will read
     /// again (a key that may meet its separator, a sensitive value when values are collected).
     pub(crate) fn needs_from(&self, policy: &Policy) -> u64 {
-        let mut from = self.pos().min(self.line_pos);
+        let mut from = self.pos().min(self.lines.at);
         if self.key_pending(policy) {
             from = from.min(self.partial.map_or(from, |p| p.start));
         }
@@ -571,11 +569,7 @@ impl Run {
 
     /// The line of `at`, which is at or after every position asked for before.
     fn line_at(&mut self, cx: &Cx<'_, '_>, at: u64) -> u64 {
-        if at > self.line_pos {
-            self.line += lexer::count_newlines(cx.bytes(self.line_pos, at));
-            self.line_pos = at;
-        }
-        self.line
+        self.lines.of(cx.win, cx.base, at)
     }
 
     fn token_line(&mut self, cx: &Cx<'_, '_>, tok: &Token) -> u64 {
@@ -650,8 +644,7 @@ impl Run {
         let comment = matches!(p.kind, Long::BlockComment | Long::LineComment);
         if comment && let Some((to, line)) = cx.found.scanned.skip(&p, cx.base) {
             p.resume = to;
-            self.line_pos = to;
-            self.line = line;
+            self.lines = Lines::new(to, line);
         }
         let from = (p.resume - cx.base) as usize;
         let (mut win, mut eof) = (cx.win, cx.eof);

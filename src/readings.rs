@@ -19,7 +19,7 @@ use std::collections::VecDeque;
 use crate::embed::{self, Decoded, Form, JsonScan, Region, SqlScan};
 use crate::engine::{Engine, Sink};
 use crate::find::VerbList;
-use crate::lexer;
+use crate::lexer::{self, Lines};
 use crate::redact::Policy;
 use crate::secret::{Secret, Warning};
 
@@ -48,9 +48,9 @@ pub(crate) struct Readings {
     inner: Box<Option<Engine>>,
     json: JsonScan,
     sql: SqlScan,
-    /// Lines counted by each scanner up to `.0`: `(at, line)`.
-    json_line: (u64, u64),
-    sql_line: (u64, u64),
+    /// The lines of each scanner's regions.
+    json_line: Lines,
+    sql_line: Lines,
     decoded: Decoded,
     pieces: Decoded,
     collect: bool,
@@ -69,8 +69,8 @@ impl Readings {
             inner: Box::new(None),
             json: JsonScan::default(),
             sql: SqlScan::default(),
-            json_line: (base, line),
-            sql_line: (base, line),
+            json_line: Lines::new(base, line),
+            sql_line: Lines::new(base, line),
             decoded: Decoded::default(),
             pieces: Decoded::default(),
             collect,
@@ -88,8 +88,8 @@ impl Readings {
         self.engine.reset(base, line);
         self.json.reset(base);
         self.sql.reset(base);
-        self.json_line = (base, line);
-        self.sql_line = (base, line);
+        self.json_line = Lines::new(base, line);
+        self.sql_line = Lines::new(base, line);
         self.combine.reset(base);
         self.overlapped = false;
         self.verbs.reset(base);
@@ -125,13 +125,13 @@ impl Readings {
             } else {
                 &mut self.sql_line
             };
-            let line = count_to(counter, win, base, region.start);
+            let line = counter.of(win, base, region.start);
             self.read_region(win, base, region, line, form, policy, &mut found);
         }
         if !eof {
             // for the regions of later windows (at the end of the input there are none)
-            count_to(&mut self.json_line, win, base, json_keep);
-            count_to(&mut self.sql_line, win, base, sql_keep);
+            self.json_line.of(win, base, json_keep);
+            self.sql_line.of(win, base, sql_keep);
         }
         // a value that another reading sees as the mask literal is masked already, whichever
         // window either was found in
@@ -305,17 +305,6 @@ impl Readings {
             found.warnings.push(warning);
         }
     }
-}
-
-/// Counts lines from `counter.0` to `to` (which `win`, from `base`, holds); returns the line
-/// of `to`.
-fn count_to(counter: &mut (u64, u64), win: &[u8], base: u64, to: u64) -> u64 {
-    if to > counter.0 {
-        let from = (counter.0.max(base) - base) as usize;
-        counter.1 += lexer::count_newlines(&win[from..(to - base) as usize]);
-        counter.0 = to;
-    }
-    counter.1
 }
 
 /// What a reading of decoded text found, in decoded offsets.
