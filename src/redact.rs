@@ -828,3 +828,66 @@ impl fmt::Debug for Display<'_> {
         fmt::Display::fmt(self, f)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Makes a second call from inside the first (as a sink that logs through the library
+    /// would), when the first call's first secret arrives.
+    struct Nesting<'r> {
+        redactor: &'r Redactor,
+        nested: Option<(String, Vec<(String, String)>)>,
+        keys: Vec<String>,
+    }
+
+    impl<'w> Sink<'w> for Nesting<'_> {
+        fn text(&mut self, _bytes: &[u8]) {}
+        fn mask(&mut self, _start: u64, _form: crate::embed::Form) {}
+        fn secret(&mut self, secret: Secret<'w>) {
+            self.keys.push(secret.key().to_owned());
+            if self.nested.is_none() {
+                let inner = self
+                    .redactor
+                    .redact("CREATE CONNECTION n WITH ('token' = 't1', 'password' = 'p1')");
+                let secrets = inner
+                    .secrets()
+                    .iter()
+                    .map(|s| (s.key().to_owned(), s.value().to_owned()))
+                    .collect();
+                self.nested = Some((inner.text().to_owned(), secrets));
+            }
+        }
+        fn warning(&mut self, _warning: Warning) {}
+    }
+
+    #[test]
+    fn a_call_made_during_a_call_gets_its_own_reader_state() {
+        let redactor = Redactor::new();
+        let outer = b"CREATE CONNECTION a WITH ('api-key' = 'k1');\n\
+            CREATE CONNECTION b WITH ('api-key' = 'k2', 'client-secret' = 'k3');";
+        let mut sink = Nesting {
+            redactor: &redactor,
+            nested: None,
+            keys: Vec::new(),
+        };
+        redactor.drive(outer, &mut sink);
+        let (text, secrets) = sink.nested.expect("the first secret made the nested call");
+        assert_eq!(
+            text,
+            "CREATE CONNECTION n WITH ('token' = '<REDACTED>', 'password' = '<REDACTED>')"
+        );
+        assert_eq!(
+            secrets,
+            [("token", "t1"), ("password", "p1")].map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+        // the outer call read on in its own state, past the nested call's input
+        assert_eq!(sink.keys, ["api-key", "api-key", "client-secret"]);
+        // and the thread's state serves the next call as before
+        let after = redactor.redact("ALTER CONNECTION c SET ('token' = 'x')");
+        assert_eq!(
+            after.text(),
+            "ALTER CONNECTION c SET ('token' = '<REDACTED>')"
+        );
+    }
+}
