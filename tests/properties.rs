@@ -181,42 +181,9 @@ fn check_embedded(plain: &[u8], how: Embedding, cuts: &[usize]) {
     let redactor = Redactor::new();
     // a literal or comment the statement leaves open runs on over the record's end in the
     // reading as written, which fails closed (SPEC §9): the record may then break
-    let lower = plain.to_ascii_lowercase();
-    let starts = (0..plain.len()).filter(|&i| {
-        // every word that may start a statement (SPEC sections 2 and 8)
-        [
-            "create", "alter", "set", "copy", "unload", "change", "grant",
-        ]
-        .iter()
-        .any(|w| lower[i..].starts_with(w.as_bytes()))
-    });
-    let closes = starts
-        .into_iter()
-        .chain([0])
-        .all(|i| everything_closes(&plain[i..]));
-    // inside a SQL literal, a value that the reading as written finds as well (a bare token, a
-    // double-quoted literal) is reported by it and masked as written (SPEC §9's order, and
-    // the `fam-` cases): the literal then breaks, and a second pass reads it differently; a
-    // `'…'` value reads as `''…''` there, which the SQL reading alone finds
+    let closes = every_statement_closes(plain);
+    let breaks = pairings_differ(&redactor, plain, how);
     let alone = redactor.redact_bytes(plain);
-    let literals = alone.secrets().iter().all(|s| {
-        let raw = s.raw();
-        let prefix = raw.iter().position(|&b| b == b'\'').unwrap_or(raw.len());
-        // `''` doubles to `''''`, which the reading as written reads as one literal too
-        raw != b"''"
-            && prefix < raw.len()
-            && raw[..prefix]
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || b"&_".contains(b))
-    });
-    // (and a `"` or `` ` `` key or literal inside reads differently in the two: `'a"k"='` is one literal
-    // in the SQL reading, a key `"k"` as written)
-    // (and where the literals pair up differently read from another quote: `'a'='b,k='c'`)
-    let quotes_pair = (0..plain.len())
-        .filter(|&i| plain[i] == b'\'')
-        .all(|i| everything_closes(&plain[i..]));
-    let breaks = matches!(how, Embedding::Sql | Embedding::SqlInJson)
-        && (!literals || !quotes_pair || plain.iter().any(|b| b"\"`".contains(b)));
     if breaks {
         // what still holds: any cut reads as the whole
         check_cuts(&record, cuts);
@@ -253,36 +220,4 @@ fn check_embedded(plain: &[u8], how: Embedding, cuts: &[usize]) {
 #[track_caller]
 fn prop_assert_eq_or_panic<T: PartialEq + std::fmt::Debug>(a: T, b: T, what: &str) {
     assert!(a == b, "{what}: {a:?} != {b:?}");
-}
-
-/// Whether every literal, quoted identifier and block comment in `text` closes (SPEC §4).
-fn everything_closes(text: &[u8]) -> bool {
-    let mut i = 0;
-    while i < text.len() {
-        let rest = &text[i..];
-        let close: Option<usize> = match rest[0] {
-            q @ (b'\'' | b'"' | b'`') => {
-                let mut j = 1;
-                loop {
-                    match rest[j..].iter().position(|&b| b == q) {
-                        None => break None,
-                        Some(k) if rest.get(j + k + 1) == Some(&q) => j += k + 2,
-                        Some(k) => break Some(j + k + 1),
-                    }
-                }
-            }
-            b'/' if rest.starts_with(b"/*") => {
-                rest[2..].windows(2).position(|w| w == b"*/").map(|k| k + 4)
-            }
-            b'-' if rest.starts_with(b"--") => {
-                Some(rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len()))
-            }
-            _ => Some(1),
-        };
-        match close {
-            Some(len) => i += len,
-            None => return false,
-        }
-    }
-    true
 }
