@@ -72,7 +72,7 @@ pub(crate) struct Engine {
     /// At the end of the input: where the next `CONNECTION` after the last occurrence found
     /// starts (`u64::MAX`: none), if known.
     connection_at: Option<u64>,
-    /// The line of the last occurrence found.
+    /// The line of each occurrence found (counted on to the position kept between windows).
     lines: Lines,
     /// Bytes before this are written.
     out: u64,
